@@ -1,0 +1,1 @@
+"""Hai Phong environmental geoportal: project package and cross-cutting core."""

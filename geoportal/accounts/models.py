@@ -1,0 +1,113 @@
+"""User accounts, account handovers and API tokens."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from geoportal.accounts.choices import Role
+from geoportal.accounts.querysets import ApiTokenQuerySet, PortalUserManager
+
+
+class User(AbstractUser):
+    """A person's account. It belongs to one organisation and holds roles."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", verbose_name=_("organisation"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    roles = ArrayField(
+        models.CharField(max_length=32, choices=Role.choices), verbose_name=_("roles"),
+        default=list, blank=True,
+    )
+    # Extra administrative units this account covers, beyond its organisation's own.
+    scope_units = models.ManyToManyField(
+        "organisations.AdministrativeUnit", verbose_name=_("additional units in scope"),
+        blank=True, related_name="+",
+    )
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    last_reviewed_at = models.DateTimeField(_("last reviewed"), null=True, blank=True)
+    last_reviewed_by = models.ForeignKey(
+        "self", verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+
+    objects = PortalUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+    def get_roles_display(self) -> str:
+        labels = dict(Role.choices)
+        return ", ".join(str(labels.get(r, r)) for r in self.roles)
+
+    @property
+    def review_due(self) -> bool:
+        if self.last_reviewed_at is None:
+            return True
+        age = timezone.now() - self.last_reviewed_at
+        return age.days >= settings.ACCOUNT_REVIEW_INTERVAL_DAYS
+
+
+class AccountHandover(models.Model):
+    """The transfer of an organisation's account to a new person (staff change)."""
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="handovers",
+        verbose_name=_("organisation"),
+    )
+    from_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("previous holder"),
+    )
+    to_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("new holder")
+    )
+    performed_by = models.ForeignKey(
+        User, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("performed by")
+    )
+    performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    reason = models.CharField(_("reason"), max_length=500)
+    previous_deactivated = models.BooleanField(_("previous holder deactivated"), default=True)
+
+    class Meta:
+        verbose_name = _("account handover")
+        verbose_name_plural = _("account handovers")
+        ordering = ["-performed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.to_user} ({self.performed_at:%Y-%m-%d})"
+
+
+class ApiToken(models.Model):
+    """A bearer token for API clients. Only a SHA-256 of the key is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens",
+                             verbose_name=_("user"))
+    name = models.CharField(_("name"), max_length=120)
+    prefix = models.CharField(_("prefix"), max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

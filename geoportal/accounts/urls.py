@@ -1,0 +1,10 @@
+from django.urls import path
+
+from geoportal.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.UserListView.as_view(), name="user-list"),
+    path("<int:pk>/", views.UserDetailView.as_view(), name="user-detail"),
+    path("<int:pk>/review/", views.UserReviewView.as_view(), name="user-review"),
+]

@@ -1,0 +1,83 @@
+"""Catalogues (danh mục): managed reference lists such as sectors or issuing authorities."""
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from geoportal.catalogues.querysets import CatalogueEntryQuerySet, CatalogueQuerySet
+
+
+class Catalogue(models.Model):
+    """A named reference list. Its entries carry validity dates instead of being deleted."""
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue")
+        verbose_name_plural = _("catalogues")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") and self.name_en else self.name_vi
+
+
+class CatalogueEntry(models.Model):
+    catalogue = models.ForeignKey(Catalogue, on_delete=models.PROTECT, related_name="entries",
+                                  verbose_name=_("catalogue"))
+    code = models.CharField(_("code"), max_length=64)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    objects = CatalogueEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catalogue entry")
+        verbose_name_plural = _("catalogue entries")
+        ordering = ["catalogue", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "code"], name="catalogueentry_unique_code"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
+                name="catalogueentry_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "vi").startswith("en") and self.name_en else self.name_vi
+
+
+class FixtureLoad(models.Model):
+    """Which version (SHA-256 of the files) of a data set from fixtures/ is loaded, so that
+    loading commands are idempotent and a changed fixture is reloaded."""
+
+    name = models.CharField(_("data set"), max_length=100, unique=True)
+    digest = models.CharField(_("digest"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("fixture load")
+        verbose_name_plural = _("fixture loads")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.digest[:12]})"

@@ -1,0 +1,57 @@
+"""Shared fixtures: a small world of organisations and one user per role."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from geoportal.accounts.choices import Role
+from geoportal.organisations.choices import OrganisationKind
+from tests.factories import AdministrativeUnitFactory, CommuneFactory, EnterpriseFactory, OrganisationFactory, UserFactory
+
+
+@dataclass
+class World:
+    unit_a: object
+    unit_b: object
+    department: object
+    ez_board: object
+    agency: object
+    commune_a: object
+    commune_b: object
+    enterprise_a: object  # located in unit A
+    enterprise_b: object  # located in unit B
+    users: dict
+
+
+@pytest.fixture
+def world(db) -> World:
+    unit_a = AdministrativeUnitFactory(name="Đình Vũ thử")
+    unit_b = AdministrativeUnitFactory(name="Kinh Môn thử")
+    department = OrganisationFactory(kind=OrganisationKind.DEPARTMENT, name="Sở NN&MT (thử)")
+    ez_board = OrganisationFactory(kind=OrganisationKind.EZ_BOARD, name="BQL KKT (thử)")
+    agency = OrganisationFactory(kind=OrganisationKind.AGENCY, name="Cơ quan kết nối (thử)")
+    commune_a = CommuneFactory(admin_unit=unit_a)
+    commune_b = CommuneFactory(admin_unit=unit_b)
+    enterprise_a = EnterpriseFactory(admin_unit=unit_a, name="Công ty A")
+    enterprise_b = EnterpriseFactory(admin_unit=unit_b, name="Công ty B")
+    users = {
+        "dept_admin": UserFactory(username="admin_t", organisation=department, roles=[Role.DEPT_ADMIN], is_staff=True),
+        "dept_officer": UserFactory(username="officer_t", organisation=department, roles=[Role.DEPT_OFFICER]),
+        "ez_officer": UserFactory(username="ez_t", organisation=ez_board, roles=[Role.EZ_OFFICER]),
+        "commune_officer": UserFactory(username="xa_a", organisation=commune_a, roles=[Role.COMMUNE_OFFICER]),
+        "commune_chairman": UserFactory(username="ct_a", organisation=commune_a, roles=[Role.COMMUNE_CHAIRMAN]),
+        "enterprise_user": UserFactory(username="dn_a", organisation=enterprise_a, roles=[Role.ENTERPRISE_USER]),
+        "connection": UserFactory(username="kn_t", organisation=agency, roles=[Role.CONNECTION]),
+        # objects the others look at
+        "enterprise_b_user": UserFactory(username="dn_b", organisation=enterprise_b, roles=[Role.ENTERPRISE_USER]),
+        "commune_b_officer": UserFactory(username="xa_b", organisation=commune_b, roles=[Role.COMMUNE_OFFICER]),
+    }
+    return World(unit_a, unit_b, department, ez_board, agency, commune_a, commune_b, enterprise_a, enterprise_b, users)
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
