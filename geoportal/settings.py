@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "geoportal.core.middleware.RequestContextMiddleware",
     "geoportal.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "geoportal.core.middleware.VietnameseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -104,3 +104,18 @@ class SecurityHeadersMiddleware:
             )
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
         return response
+
+
+class VietnameseFirstMiddleware:
+    """Pages are in Vietnamese unless the user chose another language (the language
+    cookie set by the header switch). The browser's Accept-Language is ignored for
+    pages, so an English-configured browser still opens the portal in Vietnamese;
+    the API honours Accept-Language for machine clients."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/"):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

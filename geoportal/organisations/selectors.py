@@ -32,4 +32,5 @@ def organisations_for(user):
         Organisation.objects.for_user(user, Action.VIEW)
         .select_related("admin_unit", "account_holder")
         .annotate(user_count=Count("users"))
+        .order_by("kind", "name")
     )

@@ -1,0 +1,2 @@
+# Shared fixtures for tests under tests/ and under each app's tests/ package.
+pytest_plugins = ["tests.fixtures"]
