@@ -139,4 +139,4 @@ def get_scoped_or_404(queryset: ScopedQuerySet, user, action: Action = Action.VI
     try:
         return queryset.for_user(user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None

@@ -9,6 +9,8 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 export PYTHONUNBUFFERED=1
 bash scripts/prepare.sh
+# Lint first: cheap, and a red lint is a red build.
+.venv/bin/ruff check geoportal tests
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?

@@ -7,7 +7,13 @@ import pytest
 
 from geoportal.accounts.choices import Role
 from geoportal.organisations.choices import OrganisationKind
-from tests.factories import AdministrativeUnitFactory, CommuneFactory, EnterpriseFactory, OrganisationFactory, UserFactory
+from tests.factories import (
+    AdministrativeUnitFactory,
+    CommuneFactory,
+    EnterpriseFactory,
+    OrganisationFactory,
+    UserFactory,
+)
 
 
 @dataclass
@@ -55,3 +61,13 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache():
+    """A transactional test's flush recreates content types with new ids; the manager's
+    per-process cache would then hand out stale ids to the audit log."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield

@@ -110,3 +110,10 @@ def test_unexpected_error_is_a_generic_500_without_traceback(db, client, monkeyp
     body = r.json()
     assert body["code"] == "server_error" and body["request_id"] == r["X-Request-ID"]
     assert "secret" not in r.content.decode() and "Traceback" not in r.content.decode()
+
+
+@pytest.mark.parametrize("accept", ["application/geo+json", "application/json", "*/*", "text/html,application/xhtml+xml,*/*;q=0.8"])
+def test_geojson_endpoint_honours_accept(db, client, accept):
+    r = client.get("/api/v1/administrative-units.geojson", HTTP_ACCEPT=accept)
+    assert r.status_code == 200 and r["Content-Type"] == "application/geo+json"
+    assert r.json()["type"] == "FeatureCollection"

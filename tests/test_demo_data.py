@@ -141,3 +141,14 @@ def test_force_reloads_without_duplicating(demo):
     assert Organisation.objects.filter(kind=OrganisationKind.COMMUNE).count() == 114
     assert get_user_model().objects.filter(username="admin").count() == 1
     assert get_user_model().objects.get(username="admin").check_password(DEMO_PASSWORD)
+
+
+def test_force_reload_of_unchanged_fixtures_audits_only_the_reload(demo):
+    """Nothing in the fixtures changed, so nothing is updated: the log records the reload
+    and no per-object "update" whose only difference is the save time."""
+    last_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+    load("--force")
+
+    new_actions = Counter(AuditEvent.objects.filter(pk__gt=last_event).values_list("action", flat=True))
+    assert new_actions == {"fixtures.load": 1}

@@ -1,5 +1,6 @@
 """Vietnamese first, English available; Vietnamese dates; Vietnam time."""
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from pathlib import Path
 
 import polib

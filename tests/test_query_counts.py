@@ -8,11 +8,11 @@ from tests.factories import EnterpriseFactory, UserFactory
 
 @pytest.fixture
 def many(world):
-    for i in range(30):
+    for _i in range(30):
         org = EnterpriseFactory(admin_unit=world.unit_a)
         UserFactory(organisation=org, roles=["enterprise_user"], last_reviewed_by=world.users["dept_officer"])
     with transaction.atomic():
-        for i in range(30):
+        for _i in range(30):
             audit_record(actor=world.users["dept_admin"], action="test.bulk", obj=world.enterprise_a)
     return world
 

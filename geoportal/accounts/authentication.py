@@ -24,7 +24,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         try:
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed(_("Malformed token."))
+            raise exceptions.AuthenticationFailed(_("Malformed token.")) from None
         token = token_lookup(raw)
         if token is None:
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))

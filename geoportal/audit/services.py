@@ -91,5 +91,7 @@ def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, An
             continue
         if field.name in {"password"}:
             continue  # never put secrets in the log
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            continue  # bookkeeping timestamps are not a change of the record
         data[field.attname] = json.loads(canonical_json(getattr(obj, field.attname)))
     return data

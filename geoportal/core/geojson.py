@@ -1,10 +1,10 @@
 """GeoJSON built in PostGIS: one query returns the whole FeatureCollection text."""
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.db.models import QuerySet
-
-import re
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 

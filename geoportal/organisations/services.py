@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geoportal.audit.services import audit_record, diff, snapshot
-from geoportal.organisations.choices import OrganisationKind, UnitKind
+from geoportal.organisations.choices import UnitKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 
 # Hai Phong (with Bạch Long Vĩ) lies well inside this box; anything outside is a
@@ -36,12 +36,15 @@ def organisation_upsert(*, actor, lookup: dict[str, Any], values: dict[str, Any]
         org = Organisation(**lookup)
     for key, value in values.items():
         setattr(org, key, value)
+    changes = diff(before, snapshot(org))
+    if not created and not changes:
+        return org, False  # nothing to write, nothing to audit
     org.full_clean()
     org.save()
-    changes = diff(before, snapshot(org))
-    if changes:
-        audit_record(actor=actor, action="organisation.create" if created else "organisation.update",
-                     obj=org, organisation=org, changes=changes)
+    if created:
+        changes = diff({}, snapshot(org))
+    audit_record(actor=actor, action="organisation.create" if created else "organisation.update",
+                 obj=org, organisation=org, changes=changes)
     return org, created
 
 
@@ -184,12 +187,13 @@ def admin_units_import(
                 unit = AdministrativeUnit(code=row.code)
             for key, value in values.items():
                 setattr(unit, key, value)
-            unit.full_clean()
-            unit.save()
             changes = diff(before, snapshot(unit))
+            changes.pop("updated_at", None)
             if not changes:
                 row.outcome = "unchanged"
                 continue
+            unit.full_clean()
+            unit.save()
             if "geom" in changes:
                 changes["geom"] = "changed"  # the log keeps that it changed, not 100 kB of WKT
             audit_record(actor=actor, action=f"adminunit.import_{row.outcome}", obj=unit, changes=changes)

@@ -27,7 +27,9 @@
         }
       }).addTo(map);
       el.dataset.loaded = String(fc.features.length);
-      var mainland = fc.features.filter(function (f) { return f.properties.code !== "11948"; });
+      // Fit the wards and communes; the offshore special zones (Bạch Long Vĩ is 130 km
+      // out at sea) would zoom the city out to a speck.
+      var mainland = fc.features.filter(function (f) { return f.properties.kind !== "dac_khu"; });
       if (mainland.length) { map.fitBounds(L.geoJSON({ type: "FeatureCollection", features: mainland }).getBounds()); }
     })
     .catch(function (err) { el.dataset.error = String(err); });

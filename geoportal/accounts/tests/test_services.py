@@ -29,7 +29,8 @@ def test_handover_transfers_account_and_disables_previous_holder(world, client):
 
     handover = account_handover(actor=admin, organisation=org, to_user=new, reason="Chuyển công tác")
 
-    org.refresh_from_db(); old.refresh_from_db()
+    org.refresh_from_db()
+    old.refresh_from_db()
     assert org.account_holder == new and handover.from_user == old
     assert not old.is_active
     assert client.get("/api/v1/me/").status_code == 401  # the old session is gone at once

@@ -43,7 +43,7 @@ class BBoxQuerySerializer(serializers.Serializer):
         try:
             w, s, e, n = (float(p) for p in parts)
         except ValueError:
-            raise serializers.ValidationError("bbox values must be numbers")
+            raise serializers.ValidationError("bbox values must be numbers") from None
         import math
 
         if not all(math.isfinite(v) for v in (w, s, e, n)):

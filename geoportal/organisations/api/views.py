@@ -2,10 +2,12 @@ from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from geoportal.accounts.services import account_handover
+from geoportal.core.renderers import GeoJSONRenderer
 from geoportal.core.viewsets import ScopedReadOnlyViewSet, capability_permission
 from geoportal.organisations.api.serializers import (
     AdministrativeUnitSerializer,
@@ -29,6 +31,8 @@ class AdministrativeUnitViewSet(ScopedReadOnlyViewSet):
 
 class AdministrativeUnitGeoJSONApi(APIView):
     """All units as one GeoJSON FeatureCollection, built in PostGIS."""
+
+    renderer_classes = [GeoJSONRenderer, JSONRenderer]  # JSON renders error bodies
 
     @extend_schema(parameters=[
         OpenApiParameter("bbox", str, description="west,south,east,north (EPSG:4326)"),

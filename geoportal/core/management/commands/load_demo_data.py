@@ -110,9 +110,12 @@ def load_organisations_and_users(stdout) -> tuple[int, int]:
             changed = False
             for field in ("first_name", "last_name"):
                 if getattr(user, field) != w[field]:
-                    setattr(user, field, w[field]); changed = True
+                    setattr(user, field, w[field])
+                    changed = True
             if user.organisation_id != w["organisation"].pk or sorted(user.roles) != sorted(w["roles"]):
-                user.organisation = w["organisation"]; user.roles = sorted(w["roles"]); changed = True
+                user.organisation = w["organisation"]
+                user.roles = sorted(w["roles"])
+                changed = True
             if changed:
                 user.save()
             continue

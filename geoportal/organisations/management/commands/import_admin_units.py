@@ -37,9 +37,9 @@ class Command(BaseCommand):
         except ImportAborted as exc:
             for row in exc.report.rejected:
                 self.stderr.write(f"row {row.row} [{row.code} {row.name}]: {'; '.join(row.messages)}")
-            raise CommandError(str(exc))
+            raise CommandError(str(exc)) from exc
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages))
+            raise CommandError("; ".join(exc.messages)) from exc
         for row in report.rows:
             if row.messages:
                 self.stdout.write(f"row {row.row} [{row.code} {row.name}]: {'; '.join(row.messages)}")
