@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.gis",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "django.forms",
     "rest_framework",
     "rest_framework_gis",
     "django_filters",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "geoportal.urls"
+# Widgets render with the project templates too (our offline map widget lives in templates/gis/).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "geoportal.wsgi.application"
 
 TEMPLATES = [

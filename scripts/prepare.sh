@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 
 bash scripts/system-packages.sh
 bash scripts/venv.sh
-if [ -z "${DATABASE_URL:-}" ]; then
+# The private cluster is used when the caller did not give DATABASE_URL (env.sh and
+# test.sh then set GEOPORTAL_PRIVATE_DB=1 and point DATABASE_URL at it).
+if [ -z "${DATABASE_URL:-}" ] || [ "${GEOPORTAL_PRIVATE_DB:-0}" = 1 ]; then
   bash scripts/pg.sh start
 fi
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
 from geoportal.core.admin import AuditedModelAdmin
+from geoportal.core.widgets import OfflineMapWidget
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 
 
@@ -11,8 +12,8 @@ class AdministrativeUnitAdmin(AuditedModelAdmin, GISModelAdmin):
     list_filter = ("kind", "former_province", "is_approximate")
     search_fields = ("name", "code", "former_district")
     readonly_fields = ("updated_at",)
-    # The admin map needs no tile server: OpenLayers draws the geometry alone.
-    gis_widget_kwargs = {"attrs": {"default_lat": 20.86, "default_lon": 106.68, "default_zoom": 9}}
+    # Vendored OpenLayers, our own units as the base map: works with no tile server.
+    gis_widget = OfflineMapWidget
 
 
 @admin.register(Organisation)
