@@ -7,8 +7,11 @@ administrative units as the base map, adding tiles only when BASEMAP_TILE_URL is
 """
 from __future__ import annotations
 
+import json
+
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OpenLayersWidget
+from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 
 
@@ -37,9 +40,6 @@ class OfflineMapWidget(OpenLayersWidget):
             "units_url": reverse("adminunit-geojson") + "?simplify=0.0005",
             "tile_url": settings.BASEMAP_TILE_URL,
         }
-        from django.core.serializers.json import DjangoJSONEncoder
-        import json
-
         # json_script-style escaping: no "</script>" can break out of the data block.
         raw = json.dumps(context["widget_options"], cls=DjangoJSONEncoder)
         context["widget_options_json"] = (
