@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "geoportal.accounts",
     "geoportal.audit",
     "geoportal.catalogues",
+    "layers",
 ]
 
 MIDDLEWARE = [

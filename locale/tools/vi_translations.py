@@ -160,6 +160,16 @@ if __name__ == "__main__":
 
     import polib
 
+    import importlib.util
+
+    # Further dictionaries live beside this file as vi_<topic>.py, each defining VI.
+    for extra in sorted(Path(__file__).resolve().parent.glob("vi_*.py")):
+        if extra.name == Path(__file__).name:
+            continue
+        spec = importlib.util.spec_from_file_location(extra.stem, extra)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        VI.update(module.VI)
     path = Path(__file__).resolve().parent.parent / "vi" / "LC_MESSAGES" / "django.po"
     po = polib.pofile(str(path))
     missing = []

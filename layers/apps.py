@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LayersConfig(AppConfig):
+    name = "layers"
+    label = "layers"
+    verbose_name = _("Map layers and records")

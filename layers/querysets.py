@@ -1,0 +1,123 @@
+"""Scoped, chainable reads for the map layers and the records attached to them.
+
+A feature is in a user's scope when (DESIGN.md section 4):
+- the Department: always;
+- a commune: it lies in one of the commune's units, or the commune entered it;
+- the EZ board: it is a zone the board manages, or lies in one;
+- an enterprise: it belongs to the enterprise (owner, or zone investor);
+- a connection account: read-only, approved data only.
+Records (permits, inspections, ...) are in scope when their feature is.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.gis.geos import Polygon
+from django.db.models import Q
+
+from geoportal.accounts.choices import Role
+from geoportal.organisations.filters import folded_search
+from geoportal.scopes import EVERYTHING, NOTHING, Action, Scope, ScopedQuerySet
+
+APPROVED = "approved"
+
+
+class Paths:
+    """Where, from a model, the scope-relevant fields are."""
+
+    def __init__(self, prefix: str = "", *, unit: str | None = "admin_unit",
+                 owners: tuple[str, ...] = (), boards: tuple[str, ...] = (),
+                 entered: str | None = "entered_by", approval: str | None = "approval_status"):
+        self.prefix, self.unit, self.owners, self.boards = prefix, unit, owners, boards
+        self.entered, self.approval = entered, approval
+
+    def f(self, name: str) -> str:
+        return f"{self.prefix}{name}"
+
+
+def paths_q(paths: Paths, scope: Scope, action: Action) -> Q:
+    if scope.everything:
+        return EVERYTHING
+    if scope.is_anonymous:
+        return NOTHING
+    org = scope.organisation_id
+    if scope.read_only:
+        if action != Action.VIEW or paths.approval is None:
+            return NOTHING
+        return Q(**{paths.f(paths.approval): APPROVED})
+    q = NOTHING
+    if action == Action.APPROVE:
+        # The commune chairman approves the commune's entries (Article 7).
+        if scope.has(Role.COMMUNE_CHAIRMAN) and scope.unit_ids and paths.unit:
+            return Q(**{f"{paths.f(paths.unit)}__in": scope.unit_ids})
+        return NOTHING
+    if scope.unit_ids and paths.unit:
+        q |= Q(**{f"{paths.f(paths.unit)}__in": scope.unit_ids})
+    if org and scope.has(Role.EZ_OFFICER):
+        for board in paths.boards:
+            q |= Q(**{paths.f(board): org})
+    if org and scope.has(Role.ENTERPRISE_USER):
+        for owner in paths.owners:
+            q |= Q(**{paths.f(owner): org})
+    if org and paths.entered:
+        q |= Q(**{paths.f(paths.entered): org})
+    return q
+
+
+class FeatureQuerySet(ScopedQuerySet):
+    """Base of every layer's queryset. Subclasses set `paths`."""
+
+    paths = Paths(owners=(), boards=())
+
+    def scope_q(self, scope: Scope, action: Action) -> Q:
+        return paths_q(self.paths, scope, action)
+
+    def approved(self) -> "FeatureQuerySet":
+        return self.filter(approval_status=APPROVED)
+
+    def within(self, bbox: tuple[float, float, float, float]) -> "FeatureQuerySet":
+        """Features intersecting a (west, south, east, north) box in EPSG:4326."""
+        return self.filter(geom__intersects=Polygon.from_bbox(bbox))
+
+    def search(self, text: str, fields: tuple[str, ...] = ("name",)) -> "FeatureQuerySet":
+        """Diacritic-folded search: "dinh vu" finds "Đình Vũ"."""
+        return folded_search(self, list(fields), text)
+
+
+class FacilityQuerySet(FeatureQuerySet):
+    paths = Paths(owners=("owner_organisation",), boards=("zone__managing_board",))
+
+
+class ZoneQuerySet(FeatureQuerySet):
+    paths = Paths(owners=("investor_organisation",), boards=("managing_board",))
+
+
+class RecordQuerySet(ScopedQuerySet):
+    """Records attached to a facility or a zone: in scope when the feature is."""
+
+    parents: tuple[Paths, ...] = (
+        Paths("facility__", owners=("owner_organisation",), boards=("zone__managing_board",)),
+        Paths("zone__", owners=("investor_organisation",), boards=("managing_board",)),
+    )
+
+    def scope_q(self, scope: Scope, action: Action) -> Q:
+        if scope.everything:
+            return EVERYTHING
+        q = NOTHING
+        for parent in self.parents:
+            q |= paths_q(parent, scope, action)
+        if scope.read_only and action == Action.VIEW:
+            q &= Q(approval_status=APPROVED)
+        return q
+
+    def approved(self):
+        return self.filter(approval_status=APPROVED)
+
+
+class PermitQuerySet(RecordQuerySet):
+    def in_force_on(self, day: date) -> "PermitQuerySet":
+        return self.filter(signed_on__lte=day, revoked_on__isnull=True, superseded_by__isnull=True)
+
+
+class FacilityRecordQuerySet(RecordQuerySet):
+    parents = (Paths("facility__", owners=("owner_organisation",), boards=("zone__managing_board",)),)

@@ -1,0 +1,1 @@
+"""Every write to the register goes through a service in this package."""
