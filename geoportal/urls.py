@@ -28,6 +28,7 @@ urlpatterns = [
     path("organisations/", include("geoportal.organisations.urls")),
     path("audit/", include("geoportal.audit.urls")),
     path("admin/", admin.site.urls),
+    path("", include("layers.urls")),
     # REST API
     path("api/v1/", include("geoportal.core.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

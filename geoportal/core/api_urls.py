@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from geoportal.accounts.api.views import MeApi, UserReviewApi, UserViewSet
 from geoportal.audit.api.views import AuditEventViewSet
+from geoportal.core.crs_api import CrsTransformApi
 from geoportal.organisations.api.views import (
     AdministrativeUnitGeoJSONApi,
     AdministrativeUnitViewSet,
@@ -19,6 +20,7 @@ router.register("audit-events", AuditEventViewSet, basename="auditevent")
 
 urlpatterns = [
     path("me/", MeApi.as_view(), name="me"),
+    path("crs/transform/", CrsTransformApi.as_view(), name="crs-transform"),
     path("administrative-units.geojson", AdministrativeUnitGeoJSONApi.as_view(), name="adminunit-geojson"),
     path("organisations/<int:pk>/handover/", OrganisationHandoverApi.as_view(), name="organisation-handover"),
     path("users/<int:pk>/review/", UserReviewApi.as_view(), name="user-review"),
