@@ -353,7 +353,26 @@ class Permit(FeatureRecord):
         constraints = [one_parent("permit")]
 
     def __str__(self) -> str:
-        return f"{self.number}/{self.symbol}" if self.symbol else self.number
+        return self.full_number
+
+    @property
+    def full_number(self) -> str:
+        return f"{self.number}/{self.symbol}" if self.symbol and "/" not in self.number else self.number
+
+    def state(self, today=None):
+        """Computed status (layers.domain.permits). Use PermitQuerySet.with_successor()
+        in lists so that the successor's number needs no extra query."""
+        from django.utils import timezone
+
+        from layers.domain.permits import permit_status
+
+        successor = getattr(self, "successor_number", None)
+        if successor is None and not hasattr(self, "successor_number"):
+            nxt = Permit.objects.filter(supersedes=self).only("number", "symbol").first()
+            successor = nxt.full_number if nxt else None
+        return permit_status(today=today or timezone.localdate(), signed_on=self.signed_on,
+                             term_years=self.term_years, expires_on=self.expires_on,
+                             revoked_on=self.revoked_on, superseded_by=successor)
 
 
 class DischargeStream(models.Model):

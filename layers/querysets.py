@@ -118,6 +118,40 @@ class PermitQuerySet(RecordQuerySet):
     def in_force_on(self, day: date) -> "PermitQuerySet":
         return self.filter(signed_on__lte=day, revoked_on__isnull=True, superseded_by__isnull=True)
 
+    def with_successor(self) -> "PermitQuerySet":
+        """Annotate the number of the permit that superseded each one (one join, no N+1)."""
+        from django.db.models import Case, F, Value, When
+        from django.db.models.functions import Concat
+
+        # Same rule as Permit.full_number: "number/symbol" unless the number has a "/".
+        return self.annotate(successor_number=Case(
+            When(superseded_by__isnull=True, then=Value(None)),
+            When(superseded_by__symbol="", then=F("superseded_by__number")),
+            When(superseded_by__number__contains="/", then=F("superseded_by__number")),
+            default=Concat(F("superseded_by__number"), Value("/"), F("superseded_by__symbol")),
+        ))
+
+    def with_expiry(self) -> "PermitQuerySet":
+        """Annotate `expiry`, computed in SQL by the same rule as layers.domain.permits:
+        the written expiry date, else signing date + term years - 1 day."""
+        from django.db.models import DateField, F, Func
+        from django.db.models.functions import Coalesce
+
+        class _TermEnd(Func):
+            # signed_on + term years - 1 day (NULL when either is NULL)
+            arg_joiner = " + make_interval(years => "
+            template = "(%(expressions)s) - interval '1 day')::date"
+            output_field = DateField()
+
+        computed = _TermEnd(F("signed_on"), F("term_years"))
+        return self.annotate(expiry=Coalesce(F("expires_on"), computed, output_field=DateField()))
+
+    def expiring_or_expired(self, today: date) -> "PermitQuerySet":
+        from layers.domain.permits import EXPIRING_WINDOW_MONTHS, add_months
+
+        return self.with_expiry().filter(
+            revoked_on__isnull=True, superseded_by__isnull=True, expiry__lte=add_months(today, EXPIRING_WINDOW_MONTHS))
+
 
 class FacilityRecordQuerySet(RecordQuerySet):
     parents = (Paths("facility__", owners=("owner_organisation",), boards=("zone__managing_board",)),)
