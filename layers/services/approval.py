@@ -21,12 +21,14 @@ from geoportal.audit.services import audit_record
 from geoportal.scopes import Action, scope_for
 from layers.choices import ApprovalStatus as S
 
-# (from, to) pairs the workflow allows.
+# Explicit transitions (submit, approve, reject). Saving an entry is not a transition
+# of its own: it puts the entry in the status its author's role gives (status_on_save),
+# so an approved entry edited by a commune goes back for approval.
 TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.AWAITING, S.APPROVED},
-    S.AWAITING: {S.APPROVED, S.REJECTED, S.DRAFT},
-    S.REJECTED: {S.DRAFT, S.AWAITING},
-    S.APPROVED: {S.AWAITING, S.APPROVED},  # an approved entry edited by a commune goes back for approval
+    S.DRAFT: {S.AWAITING},
+    S.REJECTED: {S.AWAITING},
+    S.AWAITING: {S.APPROVED, S.REJECTED},
+    S.APPROVED: set(),
 }
 
 
@@ -40,9 +42,12 @@ def self_approving(user) -> bool:
     return scope.everything or scope.has(Role.EZ_OFFICER)
 
 
-def status_on_save(user) -> str:
-    """Status an entry gets when `user` creates or edits it."""
-    return S.APPROVED if self_approving(user) else S.AWAITING
+def status_on_save(user, *, submit: bool = True) -> str:
+    """Status an entry gets when `user` creates or edits it (`submit=False` keeps a
+    commune's or an enterprise's entry as a draft)."""
+    if self_approving(user):
+        return S.APPROVED
+    return S.AWAITING if submit else S.DRAFT
 
 
 def _check(current: str, target: str) -> None:
@@ -66,12 +71,10 @@ def _lock(obj: models.Model) -> models.Model:
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
 
 
-def stamp_on_save(*, actor, obj: models.Model, was_created: bool) -> None:
+def stamp_on_save(*, actor, obj: models.Model, was_created: bool, submit: bool = True) -> None:
     """Set the workflow fields of an entry being saved by `actor` (no save, no audit:
     the calling service does both in its transaction)."""
-    target = status_on_save(actor)
-    if not was_created:
-        _check(obj.approval_status, target)
+    target = status_on_save(actor, submit=submit)
     now = timezone.now()
     if was_created and obj.entered_by_id is None:
         obj.entered_by = getattr(actor, "organisation", None)
@@ -81,6 +84,21 @@ def stamp_on_save(*, actor, obj: models.Model, was_created: bool) -> None:
         obj.approved_by, obj.approved_at, obj.submitted_at = actor, now, obj.submitted_at or now
     else:
         obj.approved_by, obj.approved_at, obj.submitted_at = None, None, now
+
+
+@transaction.atomic
+def entry_submit(*, actor, obj: models.Model) -> models.Model:
+    """Send a draft (or a rejected entry, once fixed) to the chairman for approval."""
+    obj = _lock(obj)
+    if not type(obj)._default_manager.for_user(actor, Action.CHANGE).filter(pk=obj.pk).exists():
+        raise PermissionDenied
+    _check(obj.approval_status, S.AWAITING)
+    before = obj.approval_status
+    obj.approval_status, obj.submitted_at = S.AWAITING, timezone.now()
+    obj.save(update_fields=["approval_status", "submitted_at", "updated_at"])
+    audit_record(actor=actor, action=f"{obj._meta.model_name}.submit", obj=obj,
+                 changes={"approval_status": [before, S.AWAITING]})
+    return obj
 
 
 @transaction.atomic

@@ -45,7 +45,8 @@ def derive_location(obj: models.Model) -> None:
 
 
 @transaction.atomic
-def feature_save(*, actor, obj: models.Model, values: dict[str, Any] | None = None) -> models.Model:
+def feature_save(*, actor, obj: models.Model, values: dict[str, Any] | None = None,
+                 submit: bool = True) -> models.Model:
     """Create or update any feature (a layer model instance).
 
     Validates the geometry, derives unit and zone in PostGIS, sets the workflow
@@ -58,7 +59,7 @@ def feature_save(*, actor, obj: models.Model, values: dict[str, Any] | None = No
         setattr(obj, key, value)
     obj.geom = check_geometry(obj.geom)
     derive_location(obj)
-    stamp_on_save(actor=actor, obj=obj, was_created=created)
+    stamp_on_save(actor=actor, obj=obj, was_created=created, submit=submit)
     obj.full_clean()
     obj.save()
     changes = diff(before, snapshot(obj))
@@ -71,13 +72,14 @@ def feature_save(*, actor, obj: models.Model, values: dict[str, Any] | None = No
 
 
 @transaction.atomic
-def record_save(*, actor, obj: models.Model, values: dict[str, Any] | None = None) -> models.Model:
+def record_save(*, actor, obj: models.Model, values: dict[str, Any] | None = None,
+                submit: bool = True) -> models.Model:
     """Create or update a record attached to a feature (permit, inspection, ...)."""
     created = obj.pk is None
     before = {} if created else snapshot(type(obj)._default_manager.get(pk=obj.pk))
     for key, value in (values or {}).items():
         setattr(obj, key, value)
-    stamp_on_save(actor=actor, obj=obj, was_created=created)
+    stamp_on_save(actor=actor, obj=obj, was_created=created, submit=submit)
     obj.full_clean()
     obj.save()
     audit_record(actor=actor, action=f"{obj._meta.model_name}.{'create' if created else 'update'}",
