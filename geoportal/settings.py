@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "geoportal.core.context_processors.portal",
+                "layers.context_processors.register_nav",
 
             ],
         },

@@ -1,7 +1,18 @@
 from django.urls import include, path
 
+from layers import views
+
 app_name = "layers"
 urlpatterns = [
+    path("layers/<slug:slug>/", views.LayerListView.as_view(), name="list"),
+    path("permits/", views.PermitListView.as_view(), name="permit-list"),
+    path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit-detail"),
+    path("inspections/", views.InspectionListView.as_view(), name="inspection-list"),
+    path("approvals/", views.ApprovalQueueView.as_view(), name="approvals"),
+    path("approvals/<slug:slug>/<int:pk>/<str:action>/", views.ApprovalActionView.as_view(), name="approval-action"),
+    path("monthly/", views.MonthlyUpdatesView.as_view(), name="monthly"),
     path("imports/", include("layers.imports.urls")),
     path("documents/", include("layers.documents.urls")),
+    # Feature pages: /facilities/12/, /zones/3/, /protected-areas/2/ ...
+    path("<slug:slug>/<int:pk>/", views.FeatureDetailView.as_view(), name="detail"),
 ]

@@ -42,7 +42,9 @@ def test_commune_entry_goes_draft_to_approved_by_its_chairman(world):
 
 def test_rejection_needs_a_reason_and_returns_the_entry(world):
     entry = feature_save(actor=world.users["commune_officer"], obj=village(world))
-    with pytest.raises(Exception):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
         entry_reject(actor=world.users["commune_chairman"], obj=entry, reason=" ")
     entry_reject(actor=world.users["commune_chairman"], obj=entry, reason="Sai vị trí")
     entry.refresh_from_db()

@@ -29,7 +29,9 @@ def test_reissued_permit_supersedes_the_older_one(world, facility):
     assert new.state(TODAY).status == PermitStatus.VALID and new.supersedes == old
     listed = {p.pk: p for p in Permit.objects.with_successor()}
     assert listed[old.pk].state(TODAY).superseded_by == "45/GPMT-UBND"
-    with pytest.raises(Exception):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
         permit_reissue(actor=officer, old=old, values={"number": "46", "signed_on": date(2025, 7, 1)})
 
 

@@ -1,0 +1,38 @@
+"""Reads for the layer pages."""
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+
+from geoportal.scopes import Action
+from layers.models import EIADecision, EnvironmentalRegistration, Inspection, Permit, Remedy
+from layers.registry import Layer
+
+
+def layer_list(*, layer: Layer, user):
+    return layer.model.objects.for_user(user, Action.VIEW).select_related(*layer.select_related).order_by("name", "pk")
+
+
+def facility_records(*, facility, user) -> dict:
+    """Permits (with their replacement chain), EIA decisions, registrations, inspections."""
+    permits = (Permit.objects.for_user(user).filter(facility=facility).with_successor()
+               .select_related("issuer", "supersedes").prefetch_related("discharge_streams", "trial_operations")
+               .order_by("-signed_on", "-pk"))
+    inspections = (Inspection.objects.for_user(user).filter(facility=facility)
+                   .prefetch_related(Prefetch("remedies", queryset=Remedy.objects.order_by("due_on", "pk")))
+                   .annotate(open_remedies=Count("remedies", filter=~Q(remedies__status="done"))))
+    return {
+        "permits": permits,
+        "eia_decisions": EIADecision.objects.for_user(user).filter(facility=facility).select_related("authority", "related_permit"),
+        "registrations": EnvironmentalRegistration.objects.for_user(user).filter(facility=facility).select_related("received_by"),
+        "inspections": inspections,
+    }
+
+
+def zone_records(*, zone, user) -> dict:
+    permits = (Permit.objects.for_user(user).filter(zone=zone).with_successor()
+               .select_related("issuer", "supersedes").prefetch_related("discharge_streams"))
+    return {
+        "permits": permits,
+        "eia_decisions": EIADecision.objects.for_user(user).filter(zone=zone).select_related("authority"),
+        "inspections": Inspection.objects.for_user(user).filter(zone=zone).prefetch_related("remedies"),
+    }
