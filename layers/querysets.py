@@ -59,7 +59,8 @@ def paths_q(paths: Paths, scope: Scope, action: Action) -> Q:
     if org and scope.has(Role.ENTERPRISE_USER):
         for owner in paths.owners:
             q |= Q(**{paths.f(owner): org})
-    if org and paths.entered:
+    if org and paths.entered and action == Action.VIEW:
+        # An author always sees what it entered; editing follows location and ownership.
         q |= Q(**{paths.f(paths.entered): org})
     return q
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.gis.geos import GEOSGeometry
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from geoportal.audit.services import audit_record, diff, snapshot
 from geoportal.organisations.models import AdministrativeUnit
+from geoportal.scopes import Action
 from layers.models import Facility, IndustrialZone
 from layers.services.approval import stamp_on_save
 from layers.services.monthly import record_monthly_update
@@ -33,6 +34,14 @@ def check_geometry(geom: GEOSGeometry, *, field: str = "geom") -> GEOSGeometry:
                                         "Check the coordinate system and the order of X and Y.")
                                % {"lat": geom.centroid.y, "lon": geom.centroid.x}})
     return geom
+
+
+def ensure_in_scope(*, actor, obj: models.Model) -> None:
+    """After the write, the entry must still be in the actor's scope: a commune cannot
+    place an entry in another commune, an enterprise cannot give its facility to another
+    owner. Checked through the same for_user() choke point; raising rolls back."""
+    if not type(obj)._default_manager.for_user(actor, Action.CHANGE).filter(pk=obj.pk).exists():
+        raise PermissionDenied(_("This entry would be outside your scope."))
 
 
 def derive_location(obj: models.Model) -> None:
@@ -62,6 +71,7 @@ def feature_save(*, actor, obj: models.Model, values: dict[str, Any] | None = No
     stamp_on_save(actor=actor, obj=obj, was_created=created, submit=submit)
     obj.full_clean()
     obj.save()
+    ensure_in_scope(actor=actor, obj=obj)
     changes = diff(before, snapshot(obj))
     if "geom" in changes:
         changes["geom"] = [before.get("geom", None) and "changed", obj.geom.wkt[:200]]
@@ -82,6 +92,7 @@ def record_save(*, actor, obj: models.Model, values: dict[str, Any] | None = Non
     stamp_on_save(actor=actor, obj=obj, was_created=created, submit=submit)
     obj.full_clean()
     obj.save()
+    ensure_in_scope(actor=actor, obj=obj)
     audit_record(actor=actor, action=f"{obj._meta.model_name}.{'create' if created else 'update'}",
                  obj=obj, changes=diff(before, snapshot(obj)))
     record_monthly_update(organisation=getattr(actor, "organisation", None))

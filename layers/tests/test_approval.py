@@ -18,16 +18,42 @@ def village(world, unit=None, **kw):
     return CraftVillage(name=kw.pop("name", "Làng nghề thử"), geom=Point(point.x, point.y, srid=4326), **kw)
 
 
+def entry_for(world, role):
+    """Something each role may enter: a craft village in commune A, a zone managed by the
+    EZ board, a facility the enterprise owns."""
+    from layers.models import Facility, IndustrialZone
+
+    if role == "ez_officer":
+        from tests.factories import square
+
+        p = world.unit_a.geom.point_on_surface
+        return IndustrialZone(name="KCN mới", kind="kcn", managing_board=world.ez_board,
+                              geom=square(p.x - 0.001, p.y - 0.001, 0.002))
+    if role == "enterprise_user":
+        return Facility(name="Nhà máy mới", geom=world.unit_a.geom.point_on_surface,
+                        owner_organisation=world.enterprise_a)
+    return village(world)
+
+
 @pytest.mark.parametrize("role,expected", [
     ("dept_admin", S.APPROVED), ("dept_officer", S.APPROVED), ("ez_officer", S.APPROVED),
     ("commune_officer", S.AWAITING), ("commune_chairman", S.AWAITING), ("enterprise_user", S.AWAITING),
 ])
 def test_status_on_save_depends_on_who_enters(world, role, expected):
-    obj = feature_save(actor=world.users[role], obj=village(world))
+    obj = feature_save(actor=world.users[role], obj=entry_for(world, role))
     assert obj.approval_status == expected
     assert obj.entered_by == world.users[role].organisation
-    assert obj.admin_unit == world.unit_a  # derived from the point in PostGIS
-    assert AuditEvent.objects.filter(action="craftvillage.create", object_id=str(obj.pk)).exists()
+    assert obj.admin_unit == world.unit_a  # derived from the geometry in PostGIS
+    assert AuditEvent.objects.filter(action=f"{obj._meta.model_name}.create", object_id=str(obj.pk)).exists()
+
+
+@pytest.mark.parametrize("role", ["ez_officer", "enterprise_user", "connection"])
+def test_roles_cannot_enter_outside_their_scope(world, role):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        feature_save(actor=world.users[role], obj=village(world))
+    assert not CraftVillage.objects.exists()
 
 
 def test_commune_entry_goes_draft_to_approved_by_its_chairman(world):
@@ -122,3 +148,25 @@ def test_draft_then_submit_then_approve(world):
     actions = list(AuditEvent.objects.filter(object_id=str(entry.pk), action__startswith="craftvillage.")
                    .order_by("id").values_list("action", flat=True))
     assert actions == ["craftvillage.create", "craftvillage.submit", "craftvillage.approve"]
+
+
+def test_a_commune_cannot_place_an_entry_in_another_commune(world):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        feature_save(actor=world.users["commune_officer"], obj=village(world, unit=world.unit_b))
+    assert not CraftVillage.objects.exists()
+
+
+def test_an_enterprise_cannot_give_its_facility_to_another_owner(world):
+    from django.core.exceptions import PermissionDenied
+
+    from layers.models import Facility
+
+    point = world.unit_a.geom.point_on_surface
+    mine = feature_save(actor=world.users["enterprise_user"],
+                        obj=Facility(name="Của tôi", geom=point, owner_organisation=world.enterprise_a))
+    with pytest.raises(PermissionDenied):
+        feature_save(actor=world.users["enterprise_user"], obj=mine, values={"owner_organisation": world.enterprise_b})
+    mine.refresh_from_db()
+    assert mine.owner_organisation == world.enterprise_a
