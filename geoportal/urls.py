@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("layers.urls")),
     # REST API
     path("api/v1/", include("geoportal.core.api_urls")),
+    path("api/v1/", include("layers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -36,6 +36,24 @@ def check_geometry(geom: GEOSGeometry, *, field: str = "geom") -> GEOSGeometry:
     return geom
 
 
+def coerce_geometry(model, geom: GEOSGeometry, *, field: str = "geom") -> GEOSGeometry:
+    """Fit a geometry to the layer's type: a Polygon becomes a MultiPolygon; anything
+    else of the wrong type is refused with a message naming the field."""
+    from django.contrib.gis.geos import MultiPolygon
+
+    expected = model._meta.get_field(field).geom_type  # "POINT", "MULTIPOLYGON", ...
+    if geom is None:
+        raise ValidationError({field: _("A geometry is required.")})
+    if expected == "MULTIPOLYGON" and geom.geom_type == "Polygon":
+        geom = MultiPolygon(geom, srid=geom.srid)
+    if geom.geom_type.upper() != expected:
+        raise ValidationError({field: _("This layer needs a %(expected)s, not a %(got)s.")
+                               % {"expected": expected.title(), "got": geom.geom_type}})
+    if geom.srid is None:
+        geom.srid = 4326
+    return geom
+
+
 def ensure_in_scope(*, actor, obj: models.Model) -> None:
     """After the write, the entry must still be in the actor's scope: a commune cannot
     place an entry in another commune, an enterprise cannot give its facility to another
@@ -64,9 +82,12 @@ def feature_save(*, actor, obj: models.Model, values: dict[str, Any] | None = No
     """
     created = obj.pk is None
     before = {} if created else snapshot(type(obj)._default_manager.get(pk=obj.pk))
-    for key, value in (values or {}).items():
+    values = dict(values or {})
+    if "geom" in values:
+        values["geom"] = coerce_geometry(type(obj), values["geom"])
+    for key, value in values.items():
         setattr(obj, key, value)
-    obj.geom = check_geometry(obj.geom)
+    obj.geom = check_geometry(coerce_geometry(type(obj), obj.geom))
     derive_location(obj)
     stamp_on_save(actor=actor, obj=obj, was_created=created, submit=submit)
     obj.full_clean()
