@@ -192,6 +192,17 @@ COVERED = {
     "password_change": "test_pages_require_login", "password_change_done": "test_pages_require_login",
     "password_reset": "tests/test_auth.py", "password_reset_done": "public",
     "password_reset_confirm": "tests/test_auth.py", "password_reset_complete": "public",
+    "crs-transform": "public (geoportal/core/tests/test_crs_api.py)",
+    "entry-transition": "layers/tests/test_api.py", "inspection-detail": "layers: scoped viewset",
+    "inspection-list": "layers: scoped viewset", "permit-detail": "layers/tests/test_api.py",
+    "permit-list": "layers/tests/test_api.py",
+    "layers:approval-action": "layers/tests/test_pages.py", "layers:approvals": "test_workflow_pages_by_role",
+    "layers:detail": "test_layer_page_and_api_detail", "layers:inspection-list": "test_workflow_pages_by_role",
+    "layers:list": "test_layer_page_and_api_detail", "layers:monthly": "test_workflow_pages_by_role",
+    "layers:permit-detail": "layers/tests/test_pages.py", "layers:permit-list": "test_workflow_pages_by_role",
+    **{f"layer-{slug}-{kind}": "layers/tests/test_permission_matrix_layers.py"
+       for slug in ("facilities", "zones", "protected-areas", "degraded-areas", "incidents", "craft-villages",
+                    "waste-facilities", "water-areas") for kind in ("list", "detail")},
 }
 
 
