@@ -1,13 +1,18 @@
 from django.urls import include, path
 
-from layers import views
+from layers import record_views, views
 
 app_name = "layers"
 urlpatterns = [
     path("layers/<slug:slug>/", views.LayerListView.as_view(), name="list"),
     path("permits/", views.PermitListView.as_view(), name="permit-list"),
     path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit-detail"),
+    path("permits/<int:permit_pk>/edit/", record_views.PermitEditView.as_view(), name="permit-edit"),
+    path("permits/<int:permit_pk>/reissue/", record_views.PermitEditView.as_view(reissue=True), name="permit-reissue"),
+    path("<slug:slug>/<int:pk>/permits/new/", record_views.PermitEditView.as_view(), name="permit-new"),
     path("inspections/", views.InspectionListView.as_view(), name="inspection-list"),
+    path("inspections/<int:inspection_pk>/edit/", record_views.InspectionEditView.as_view(), name="inspection-edit"),
+    path("<slug:slug>/<int:pk>/inspections/new/", record_views.InspectionEditView.as_view(), name="inspection-new"),
     path("approvals/", views.ApprovalQueueView.as_view(), name="approvals"),
     path("approvals/<slug:slug>/<int:pk>/<str:action>/", views.ApprovalActionView.as_view(), name="approval-action"),
     path("monthly/", views.MonthlyUpdatesView.as_view(), name="monthly"),

@@ -135,6 +135,7 @@ class PermitDetailView(LoginRequiredMixin, DetailView):
             chain.append(node)
             node = node.supersedes
         ctx.update(state=self.object.state(), older_permits=chain,
+                   can_edit=Permit.objects.for_user(self.request.user, Action.CHANGE).filter(pk=self.object.pk).exists(),
                    successor=Permit.objects.for_user(self.request.user).filter(supersedes=self.object).first(),
                    documents=self.object.documents.all())
         return ctx

@@ -199,7 +199,11 @@ COVERED = {
     "layers:approval-action": "layers/tests/test_pages.py", "layers:approvals": "test_workflow_pages_by_role",
     "layers:detail": "test_layer_page_and_api_detail", "layers:inspection-list": "test_workflow_pages_by_role",
     "layers:list": "test_layer_page_and_api_detail", "layers:monthly": "test_workflow_pages_by_role",
-    "layers:permit-detail": "layers/tests/test_pages.py", "layers:permit-list": "test_workflow_pages_by_role",
+    "layers:permit-detail": "layers/tests/test_pages.py",
+    "layers:permit-new": "layers/tests/test_record_forms.py", "layers:permit-edit": "layers/tests/test_record_forms.py",
+    "layers:permit-reissue": "layers/tests/test_record_forms.py",
+    "layers:inspection-new": "layers/tests/test_record_forms.py",
+    "layers:inspection-edit": "layers/tests/test_record_forms.py", "layers:permit-list": "test_workflow_pages_by_role",
     **{f"layer-{slug}-{kind}": "layers/tests/test_permission_matrix_layers.py"
        for slug in ("facilities", "zones", "protected-areas", "degraded-areas", "incidents", "craft-villages",
                     "waste-facilities", "water-areas") for kind in ("list", "detail")},
