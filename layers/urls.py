@@ -1,10 +1,12 @@
 from django.urls import include, path
 
-from layers import record_views, views
+from layers import feature_views, record_views, views
 
 app_name = "layers"
 urlpatterns = [
     path("layers/<slug:slug>/", views.LayerListView.as_view(), name="list"),
+    path("layers/<slug:slug>/new/", feature_views.FeatureEditView.as_view(), name="feature-new"),
+    path("<slug:slug>/<int:pk>/edit/", feature_views.FeatureEditView.as_view(), name="feature-edit"),
     path("permits/", views.PermitListView.as_view(), name="permit-list"),
     path("permits/<int:pk>/", views.PermitDetailView.as_view(), name="permit-detail"),
     path("permits/<int:permit_pk>/edit/", record_views.PermitEditView.as_view(), name="permit-edit"),

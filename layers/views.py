@@ -94,6 +94,8 @@ class FeatureDetailView(LayerMixin, DetailView):
         elif isinstance(obj, ProtectedArea):
             ctx["species_records"] = obj.species_records.select_related("species").order_by("species__scientific_name")
         ctx["documents"] = obj.documents.order_by("-uploaded_at")
+        # The documents app names targets in the singular ("facility", "zone", ...).
+        ctx["doc_target"] = {"facilities": "facility", "zones": "zone"}.get(self.layer.slug, self.layer.slug[:-1])
         ctx["can_approve"] = (obj.approval_status == ApprovalStatus.AWAITING and
                               type(obj).objects.for_user(user, Action.APPROVE).filter(pk=obj.pk).exists())
         ctx["can_edit"] = type(obj).objects.for_user(user, Action.CHANGE).filter(pk=obj.pk).exists()
