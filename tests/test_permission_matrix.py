@@ -203,6 +203,9 @@ COVERED = {
     "layers:permit-new": "layers/tests/test_record_forms.py", "layers:permit-edit": "layers/tests/test_record_forms.py",
     "layers:permit-reissue": "layers/tests/test_record_forms.py",
     "layers:inspection-new": "layers/tests/test_record_forms.py",
+    "layers:documents:upload": "layers/tests/test_documents.py",
+    "layers:documents:download": "layers/tests/test_documents.py",
+    "layers:documents:delete": "layers/tests/test_documents.py",
     "layers:feature-new": "layers/tests/test_feature_forms.py", "layers:feature-edit": "layers/tests/test_feature_forms.py",
     "layers:inspection-edit": "layers/tests/test_record_forms.py", "layers:permit-list": "test_workflow_pages_by_role",
     **{f"layer-{slug}-{kind}": "layers/tests/test_permission_matrix_layers.py"
