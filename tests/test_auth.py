@@ -117,3 +117,9 @@ def test_geojson_endpoint_honours_accept(db, client, accept):
     r = client.get("/api/v1/administrative-units.geojson", HTTP_ACCEPT=accept)
     assert r.status_code == 200 and r["Content-Type"] == "application/geo+json"
     assert r.json()["type"] == "FeatureCollection"
+
+
+def test_oversized_request_is_refused_before_reading(db, client, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    r = client.generic("POST", "/api/v1/craft-villages/", b"x" * (3 * 1024 * 1024), content_type="application/json")
+    assert r.status_code == 413 and r.json()["code"] == "too_large"

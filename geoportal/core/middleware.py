@@ -119,3 +119,29 @@ class VietnameseFirstMiddleware:
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than the largest allowed upload
+    (UPLOAD_MAX_BYTES plus 1 MB for form fields) before anything reads it: 413, with
+    the JSON problem body for the API and a page otherwise. Per-feature limits (images,
+    imports) are checked again where the file is handled."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.UPLOAD_MAX_BYTES + 1024 * 1024
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            from django.utils.translation import gettext as _
+
+            from geoportal.core.errors import problem_response
+
+            mb = settings.UPLOAD_MAX_BYTES // (1024 * 1024)
+            return problem_response(status_code=413, code="too_large", title=_("Request too large"),
+                                    detail=_("The upload is larger than %(mb)d MB.") % {"mb": mb})
+        return self.get_response(request)
