@@ -9,14 +9,12 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from geoportal.audit.services import audit_record, diff, snapshot
+from geoportal.core.crs import VIETNAM_BOUNDS  # noqa: E402  (one definition of Vietnam's box)
 from geoportal.organisations.models import AdministrativeUnit
 from geoportal.scopes import Action
 from layers.models import Facility, IndustrialZone
 from layers.services.approval import stamp_on_save
 from layers.services.monthly import record_monthly_update
-
-# Mainland Vietnam with its islands (incl. Hoàng Sa/Trường Sa longitudes), EPSG:4326.
-VIETNAM_BOUNDS = (102.1, 8.1, 117.9, 23.4)
 
 
 def check_geometry(geom: GEOSGeometry, *, field: str = "geom") -> GEOSGeometry:
