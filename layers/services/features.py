@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.gis.db.models.functions import Area
 from django.contrib.gis.geos import GEOSGeometry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -66,7 +67,9 @@ def derive_location(obj: models.Model) -> None:
     if not getattr(obj, "admin_unit_manual", False):
         obj.admin_unit = AdministrativeUnit.objects.filter(geom__covers=point).order_by("pk").first()
     if isinstance(obj, Facility):
-        obj.zone = IndustrialZone.objects.filter(geom__covers=point).approved().order_by("pk").first()
+        # The smallest covering zone: a KCN inside the economic zone (KKT) wins over the KKT.
+        obj.zone = (IndustrialZone.objects.filter(geom__covers=point).approved()
+                    .annotate(zone_area=Area("geom")).order_by("zone_area", "pk").first())
 
 
 @transaction.atomic

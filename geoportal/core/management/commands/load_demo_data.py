@@ -22,6 +22,7 @@ from geoportal.catalogues.services import catalogue_entry_upsert
 from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 from geoportal.organisations.services import admin_units_import, organisation_upsert
+from layers.demo import layer_files, load_demo_layers
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "HaiPhong@2025"  # demo accounts only; documented in README.md
@@ -30,7 +31,7 @@ DATASET = "demo"
 
 def fixture_files() -> list[Path]:
     return sorted([*(FIXTURES / "demo").glob("*.json"), FIXTURES / "demo" / "admin_units.geojson",
-                   *(FIXTURES / "catalogues").glob("*.json")])
+                   *(FIXTURES / "catalogues").glob("*.json"), *layer_files()])
 
 
 def files_digest(paths: list[Path]) -> str:
@@ -158,6 +159,7 @@ class Command(BaseCommand):
             )
             n_entries = load_catalogues()
             n_orgs, n_users = load_organisations_and_users(self.stdout)
+            load_demo_layers(stdout=self.stdout)
             FixtureLoad.objects.update_or_create(name=DATASET, defaults={"digest": digest})
             audit_record(action="fixtures.load", changes={"dataset": DATASET, "digest": digest})
         self.stdout.write(self.style.SUCCESS(
