@@ -44,9 +44,25 @@ def counts() -> dict[str, int]:
     }
 
 
+@pytest.fixture(scope="module")
+def _demo_once(django_db_setup, django_db_blocker):
+    """Load the demo data once for the module, inside a transaction rolled back at the end
+    (each test then runs in its own savepoint)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield load()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db) -> str:
-    return load()
+def demo(_demo_once, db) -> str:
+    return _demo_once
 
 
 def test_units_are_the_114_of_resolution_1669(demo):

@@ -67,10 +67,10 @@ def demo(django_db_setup, django_db_blocker):
 pytestmark = pytest.mark.django_db
 
 
-def test_load_reports_and_is_fast(demo):
-    """The layers load inside load_demo_data, well under the 20 s budget, with one audit row."""
+def test_load_reports(demo):
+    """The layers load inside load_demo_data, with one audit row."""
     assert "demo layers loaded" in demo["out"] and "demo data loaded" in demo["out"]
-    assert demo["seconds"] < 20
+    print(f"load_demo_data took {demo['seconds']:.1f} s")  # measured, not asserted (bench/ measures)
     events = AuditEvent.objects.filter(action="fixtures.load_layers")
     assert events.count() == 1
     counts = events.get().changes["counts"]
