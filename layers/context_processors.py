@@ -17,4 +17,5 @@ def register_nav(request):
             items.append({"label": _("Approvals"), "url": reverse("layers:approvals")})
         if scope.everything or scope.unit_ids or scope.has(Role.EZ_OFFICER):
             items.append({"label": _("Monthly updates"), "url": reverse("layers:monthly")})
+            items.append({"label": _("Imports"), "url": reverse("layers:imports:list")})
     return {"all_layers": LAYERS, "register_nav": items}

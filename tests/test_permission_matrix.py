@@ -203,6 +203,8 @@ COVERED = {
     "layers:permit-new": "layers/tests/test_record_forms.py", "layers:permit-edit": "layers/tests/test_record_forms.py",
     "layers:permit-reissue": "layers/tests/test_record_forms.py",
     "layers:inspection-new": "layers/tests/test_record_forms.py",
+    **{f"layers:imports:{name}": "layers/tests/test_imports.py::test_page_permission_matrix"
+       for name in ("list", "upload", "detail", "commit", "cancel", "permit-book-export")},
     "layers:documents:upload": "layers/tests/test_documents.py",
     "layers:documents:download": "layers/tests/test_documents.py",
     "layers:documents:delete": "layers/tests/test_documents.py",

@@ -95,7 +95,7 @@ VI = {
     "Vietnamese": "Tiếng Việt", "English": "Tiếng Anh", "Roles": "Vai trò", "E-mail": "Thư điện tử",
     "Last login": "Đăng nhập lần cuối", "Last reviewed": "Rà soát lần cuối", "never": "chưa bao giờ",
     "Review note (optional)": "Ghi chú rà soát (không bắt buộc)", "Mark reviewed": "Xác nhận đã rà soát",
-    "History": "Lịch sử", "Time": "Thời điểm", "Username": "Tên đăng nhập", "Name": "Họ tên",
+    "History": "Lịch sử", "Time": "Thời điểm", "Username": "Tên đăng nhập", "Name": "Tên",
     "disabled": "đã khóa", "due": "đến hạn",
     "Accounts are reviewed periodically; a review is due when the last one is older than the review interval or missing.":
         "Tài khoản được rà soát định kỳ; đến hạn rà soát khi lần rà soát gần nhất đã quá thời hạn hoặc chưa có.",
