@@ -160,3 +160,28 @@ VI = {
     "No discharge stream recorded.": "Chưa có dòng thải.",
     "Needs review": "Cần rà soát",
 }
+
+VI.update({
+    "Derived from the location unless set by hand.": "Tự xác định theo vị trí, trừ khi chọn nhập tay.",
+    "Choose the administrative unit, or untick 'set by hand'.": "Hãy chọn đơn vị hành chính, hoặc bỏ chọn 'nhập tay'.",
+    "This location is outside your scope (your commune, zone or facilities).":
+        "Vị trí này nằm ngoài phạm vi quản lý của bạn (xã/phường, khu công nghiệp hoặc cơ sở của bạn).",
+    "Saved: %(name)s (%(status)s).": "Đã lưu: %(name)s (%(status)s).",
+    "“%(value)s” is not a number.": "“%(value)s” không phải là số.",
+    "Outfall coordinate system": "Hệ tọa độ vị trí xả thải", "Enter both X and Y.": "Hãy nhập cả X và Y.",
+    "Give the date the remedy was completed.": "Hãy nhập ngày hoàn thành khắc phục.",
+    "The end must not be before the start.": "Ngày kết thúc không được trước ngày bắt đầu.",
+    "Unknown row %(id)s.": "Không có dòng %(id)s.",
+    "Permit %(n)s saved.": "Đã lưu giấy phép %(n)s.", "Inspection saved.": "Đã lưu kết quả kiểm tra.",
+    "Edit": "Sửa", "New permit": "Thêm giấy phép", "New inspection": "Thêm đợt kiểm tra", "New entry": "Thêm mới",
+    "Save and submit for approval": "Lưu và trình phê duyệt", "Save": "Lưu", "Save as draft": "Lưu nháp",
+    "Required remedies": "Yêu cầu khắc phục", "Remedy": "Yêu cầu", "Re-issue": "Cấp lại",
+    "Re-issue permit": "Cấp lại giấy phép", "Re-issue permit %(n)s": "Cấp lại giấy phép %(n)s",
+    "Edit permit": "Sửa giấy phép",
+    "The new permit supersedes the old one; the old one stays in the history.":
+        "Giấy phép mới thay thế giấy phép cũ; giấy phép cũ vẫn được lưu trong lịch sử.",
+    "Stream": "Dòng thải", "Period": "Đợt", "Inspection": "Kiểm tra", "Imports": "Nhập dữ liệu",
+    "Attach a document": "Đính kèm tài liệu", "The upload is larger than %(mb)d MB.": "Tệp tải lên lớn hơn %(mb)d MB.",
+    "Request too large": "Yêu cầu quá lớn", "Outfall": "Vị trí xả", "Sector": "Loại hình sản xuất",
+    "Last update": "Cập nhật gần nhất",
+})
