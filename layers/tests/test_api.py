@@ -31,7 +31,7 @@ def test_commune_creates_an_entry_that_awaits_approval_and_protected_fields_are_
 
 
 @pytest.mark.parametrize("geom,needle", [
-    ({"type": "Point", "coordinates": [2.35, 48.85]}, "outside Vietnam"),
+    ({"type": "Point", "coordinates": [2.35, 48.85]}, "ngoài Việt Nam"),  # Vietnamese by default
     ({"type": "Polygon", "coordinates": [[[106.5, 20.8], [106.6, 20.9], [106.6, 20.8], [106.5, 20.9], [106.5, 20.8]]]},
      ""),
     ("not a geometry", ""),
