@@ -60,7 +60,7 @@ class CatalogueEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} – {self.name}"
+        return self.name
 
     @property
     def name(self) -> str:
