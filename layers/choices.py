@@ -125,3 +125,15 @@ class DocumentKind(models.TextChoices):
     MAP = "map", _("Map or drawing")
     PHOTO = "photo", _("Photo")
     OTHER = "other", _("Other")
+
+
+class UpdateFrequency(models.TextChoices):
+    """DCAT accrualPeriodicity values (EU vocabulary), for the layer catalogue."""
+
+    CONTINUOUS = "continuous", _("Continuous")
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+    ANNUAL = "annual", _("Annual")
+    IRREGULAR = "irregular", _("Irregular")

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.gis.db import models
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,7 @@ from layers.choices import (
     ProjectGroup,
     ProtectedAreaCategory,
     RemedyStatus,
+    UpdateFrequency,
     WasteFacilityKind,
     WaterAreaKind,
     ZoneKind,
@@ -634,6 +636,49 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_name} → {self.layer} ({self.get_status_display()})"
+
+
+class LayerPublication(models.Model):
+    """Whether a layer is open data, which of its fields are public, under which licence.
+    The Department decides; only approved entries of a public layer are published."""
+
+    layer = models.CharField(_("layer"), max_length=40, unique=True)
+    is_public = models.BooleanField(_("public"), default=False)
+    public_fields = ArrayField(models.CharField(max_length=64), verbose_name=_("public fields"), default=list,
+                               blank=True, help_text=_("Field names published with each feature."))
+    title_vi = models.CharField(_("title (Vietnamese)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    keywords = ArrayField(models.CharField(max_length=64), verbose_name=_("keywords"), default=list, blank=True)
+    licence = models.CharField(_("licence"), max_length=64, default="CC-BY-4.0")
+    licence_url = models.URLField(_("licence URL"), default="https://creativecommons.org/licenses/by/4.0/")
+    attribution = models.CharField(_("attribution"), max_length=255,
+                                   default="Sở Nông nghiệp và Môi trường thành phố Hải Phòng")
+    update_frequency = models.CharField(_("update frequency"), max_length=12, choices=UpdateFrequency.choices,
+                                        default=UpdateFrequency.MONTHLY)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("layer publication")
+        verbose_name_plural = _("layer publications")
+        ordering = ["layer"]
+
+    def __str__(self) -> str:
+        return self.layer
+
+    @property
+    def title(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.title_en if (get_language() or "vi").startswith("en") and self.title_en else self.title_vi
+
+    @property
+    def description(self) -> str:
+        from django.utils.translation import get_language
+
+        en = (get_language() or "vi").startswith("en")
+        return self.description_en if en and self.description_en else self.description_vi
 
 
 # Every layer, in catalogue order: slug -> model. Used by views, imports and (later) publishing.

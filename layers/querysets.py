@@ -66,12 +66,43 @@ def paths_q(paths: Paths, scope: Scope, action: Action) -> Q:
 
 
 class FeatureQuerySet(ScopedQuerySet):
-    """Base of every layer's queryset. Subclasses set `paths`."""
+    """Base of every layer's queryset. Subclasses set `paths`.
+
+    `for_user(user, VIEW)` is the user's scope plus what is published (approved entries
+    of a public layer); `for_user_private()` is the scope alone, the rows whose every
+    field the user may see."""
 
     paths = Paths(owners=(), boards=())
 
     def scope_q(self, scope: Scope, action: Action) -> Q:
         return paths_q(self.paths, scope, action)
+
+    def _layer_slug(self) -> str | None:
+        from layers.models import LAYER_MODELS
+
+        return next((slug for slug, model in LAYER_MODELS.items() if model is self.model), None)
+
+    def for_user(self, user, action: Action = Action.VIEW):
+        from geoportal.scopes import scope_for
+        from layers.publishing import published_q
+
+        q = self.scope_q(scope_for(user), Action(action))
+        slug = self._layer_slug()
+        # An empty Q() means "everything"; OR-ing it with anything would narrow it.
+        if Action(action) == Action.VIEW and slug is not None and q != EVERYTHING:
+            q = q | published_q(slug)
+        return self.filter(q)
+
+    def for_user_private(self, user, action: Action = Action.VIEW):
+        from geoportal.scopes import scope_for
+
+        return self.filter(self.scope_q(scope_for(user), Action(action)))
+
+    def published(self):
+        from layers.publishing import published_q
+
+        slug = self._layer_slug()
+        return self.filter(published_q(slug)) if slug else self.none()
 
     def approved(self) -> "FeatureQuerySet":
         return self.filter(approval_status=APPROVED)

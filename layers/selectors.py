@@ -1,7 +1,7 @@
 """Reads for the layer pages."""
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet  # noqa: F401
 
 from geoportal.scopes import Action
 from layers.models import EIADecision, EnvironmentalRegistration, Inspection, Permit, Remedy
@@ -9,7 +9,9 @@ from layers.registry import Layer
 
 
 def layer_list(*, layer: Layer, user):
-    return layer.model.objects.for_user(user, Action.VIEW).select_related(*layer.select_related).order_by("name", "pk")
+    """The register list: the user's own scope (published data is on the public map)."""
+    return (layer.model.objects.for_user_private(user, Action.VIEW).select_related(*layer.select_related)
+            .order_by("name", "pk"))
 
 
 def facility_records(*, facility, user) -> dict:
@@ -26,6 +28,14 @@ def facility_records(*, facility, user) -> dict:
         "registrations": EnvironmentalRegistration.objects.for_user(user).filter(facility=facility).select_related("received_by"),
         "inspections": inspections,
     }
+
+
+def public_permits(*, feature) -> "QuerySet":
+    """Approved permits of a published facility or zone: number, dates and status are
+    public decisions; the rest of the file stays with those in scope."""
+    field = "facility" if feature._meta.model_name == "facility" else "zone"
+    return (Permit.objects.filter(**{field: feature}, approval_status="approved").with_successor()
+            .select_related("issuer", "supersedes").order_by("-signed_on", "-pk"))
 
 
 def zone_records(*, zone, user) -> dict:

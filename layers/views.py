@@ -21,8 +21,9 @@ from geoportal.scopes import Action, get_scoped_or_404, scope_for
 from layers.choices import ApprovalStatus
 from layers.filters import InspectionFilter, PermitFilter
 from layers.models import Facility, IndustrialZone, Inspection, MonthlyUpdate, Permit, ProtectedArea
+from layers.publishing import public_fields
 from layers.registry import LAYERS, Layer
-from layers.selectors import facility_records, layer_list, zone_records
+from layers.selectors import facility_records, layer_list, public_permits, zone_records
 from layers.services.approval import TransitionError, entry_approve, entry_reject
 from layers.services.monthly import is_late, month_start, monthly_declare_no_change
 
@@ -75,30 +76,39 @@ class FeatureDetailView(LayerMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         obj = self.object
         user = self.request.user
+        model = type(obj)
+        # In the user's own scope: every field and record. Otherwise the entry is only
+        # published: its public fields, its permits' status and its public documents.
+        private = model.objects.for_user_private(user).filter(pk=obj.pk).exists()
+        shown = self.layer.detail_fields if private else [f for f in self.layer.detail_fields
+                                                          if f in public_fields(self.layer.slug)]
         fields = {f.name: f for f in obj._meta.fields}
         attributes = []
-        for name in self.layer.detail_fields:
+        for name in shown:
             f = fields[name]
             value = getattr(obj, f"get_{name}_display")() if f.choices else getattr(obj, name)
             if isinstance(value, bool):
                 value = _("yes") if value else _("no")
             attributes.append((f.verbose_name, value))
-        ctx.update(layer=self.layer, attributes=attributes,
+        ctx.update(layer=self.layer, attributes=attributes, private=private,
                    geometry_json=json.dumps({"type": "Feature", "geometry": json.loads(obj.geom.json),
                                              "properties": {"name": obj.name}}))
-        if isinstance(obj, Facility):
+        if private and isinstance(obj, Facility):
             ctx.update(facility_records(facility=obj, user=user))
-        elif isinstance(obj, IndustrialZone):
+        elif private and isinstance(obj, IndustrialZone):
             ctx.update(zone_records(zone=obj, user=user))
             ctx["zone_facilities"] = Facility.objects.for_user(user).filter(zone=obj).order_by("name")[:200]
-        elif isinstance(obj, ProtectedArea):
+        elif isinstance(obj, (Facility, IndustrialZone)):
+            ctx["permits"] = public_permits(feature=obj)
+        if isinstance(obj, ProtectedArea):
             ctx["species_records"] = obj.species_records.select_related("species").order_by("species__scientific_name")
-        ctx["documents"] = obj.documents.order_by("-uploaded_at")
+        documents = obj.documents.order_by("-uploaded_at")
+        ctx["documents"] = documents if private else documents.filter(is_public=True)
         # The documents app names targets in the singular ("facility", "zone", ...).
         ctx["doc_target"] = {"facilities": "facility", "zones": "zone"}.get(self.layer.slug, self.layer.slug[:-1])
         ctx["can_approve"] = (obj.approval_status == ApprovalStatus.AWAITING and
-                              type(obj).objects.for_user(user, Action.APPROVE).filter(pk=obj.pk).exists())
-        ctx["can_edit"] = type(obj).objects.for_user(user, Action.CHANGE).filter(pk=obj.pk).exists()
+                              model.objects.for_user(user, Action.APPROVE).filter(pk=obj.pk).exists())
+        ctx["can_edit"] = model.objects.for_user(user, Action.CHANGE).filter(pk=obj.pk).exists()
         return ctx
 
 

@@ -54,7 +54,10 @@ def layer_viewset(layer: Layer):
         http_method_names = ["get", "post", "patch", "head", "options"]
 
         def get_queryset(self):
-            qs = super().get_queryset().select_related(*layer.select_related).order_by("name", "pk")
+            # The register API serves the user's own scope with every field; published
+            # data for everyone is served by the OGC API with the public fields only.
+            qs = (layer.model.objects.for_user_private(self.request.user, self.get_scope_action())
+                  .select_related(*layer.select_related).order_by("name", "pk"))
             if self.action in ("list", "retrieve"):
                 qs = qs.annotate(geom_geojson=AsGeoJSON("geom", precision=6))
             return qs

@@ -61,12 +61,19 @@ def target_get(*, user, target_type: str, pk: int, action: Action) -> models.Mod
     return get_scoped_or_404(model._default_manager.all(), user, action, pk=pk)
 
 
+def _private(manager, user, action: Action):
+    """The user's own scope, without what is merely published: seeing a published
+    feature does not open its private documents."""
+    private = getattr(manager.all(), "for_user_private", None)
+    return private(user, action) if private else manager.for_user(user, action)
+
+
 def user_may(user, target: models.Model, action: Action) -> bool:
     """May `user` perform `action` on `target` (its model's `for_user` contains it)?"""
     model = type(target)
     if model not in _SLUG_OF_MODEL or target.pk is None:
         return False
-    return model._default_manager.for_user(user, action).filter(pk=target.pk).exists()
+    return _private(model._default_manager, user, action).filter(pk=target.pk).exists()
 
 
 def document_target_model(document: Document) -> type[models.Model] | None:
@@ -83,7 +90,7 @@ def document_get(*, user, pk: int, action: Action = Action.VIEW) -> Document:
     if model is None:
         raise Http404
     manager = model._default_manager
-    if manager.for_user(user, action).filter(pk=document.object_id).exists():
+    if _private(manager, user, action).filter(pk=document.object_id).exists():
         return document
     if (action == Action.VIEW and document.is_public
             and manager.filter(pk=document.object_id, approval_status=ApprovalStatus.APPROVED).exists()):

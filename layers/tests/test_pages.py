@@ -33,6 +33,10 @@ def test_facility_list_is_scoped(world, client, facilities, role, sees_a, sees_b
     ("enterprise_user", 200, 404), ("commune_chairman", 200, 404), ("ez_officer", 404, 404),
 ])
 def test_facility_page_404_out_of_scope(world, client, facilities, role, a, b):
+    """With the layer unpublished, a facility page exists only for those in scope."""
+    from layers.tests.test_permission_matrix_layers import set_public
+
+    set_public("facilities", False)
     if role != "anonymous":
         client.force_login(world.users[role])
     assert client.get(f"/facilities/{facilities[0].pk}/").status_code == a

@@ -43,23 +43,57 @@ def expected(role: str, slug: str) -> tuple[int, int]:
     return 404, 404
 
 
-CASES = [(role, slug) for slug in LAYERS for role in ROLES]
+CASES = [(role, slug, published) for slug in LAYERS for role in ROLES for published in (False, True)]
 
 
-@pytest.mark.parametrize("role,slug", CASES)
-def test_layer_page_and_api_detail(world, client, role, slug):
+def set_public(slug: str, public: bool) -> None:
+    from django.core.cache import cache
+
+    from layers.models import LayerPublication
+
+    LayerPublication.objects.update_or_create(layer=slug, defaults={"is_public": public, "title_vi": slug})
+    cache.clear()
+
+
+@pytest.mark.parametrize("role,slug,published", CASES)
+def test_layer_page_and_api_detail(world, client, role, slug, published):
+    """Pages: the scope, plus every approved entry when the layer is published. The
+    register API: the scope only (published data goes through the OGC API)."""
+    set_public(slug, published)
     a, b = make(world, slug, world.unit_a, mine=True), make(world, slug, world.unit_b, mine=False)
     if role != "anonymous":
         client.force_login(world.users[role])
     want_a, want_b = expected(role, slug)
-    assert client.get(f"/{slug}/{a.pk}/").status_code == want_a
-    assert client.get(f"/{slug}/{b.pk}/").status_code == want_b
+    page_a, page_b = (200, 200) if published else (want_a, want_b)
+    assert client.get(f"/{slug}/{a.pk}/").status_code == page_a
+    assert client.get(f"/{slug}/{b.pk}/").status_code == page_b
     assert client.get(f"/api/v1/{slug}/{a.pk}/").status_code == want_a
     assert client.get(f"/api/v1/{slug}/{b.pk}/").status_code == want_b
     listed = {f["id"] for f in client.get(f"/api/v1/{slug}/").json()["results"]}
     assert listed == {o.pk for o, want in ((a, want_a), (b, want_b)) if want == 200}
     page = client.get(f"/layers/{slug}/")
     assert page.status_code == (302 if role == "anonymous" else 200)
+
+
+def test_published_page_shows_public_fields_only(world, client):
+    set_public("facilities", True)
+    f = make(world, "facilities", world.unit_a, mine=True)
+    f.tax_code, f.contact_phone, f.address = "0211111111", "0225 123 4567", "Số 1 đường Demo"
+    f.save()
+    public = client.get(f"/facilities/{f.pk}/").content.decode()
+    assert "Số 1 đường Demo" in public  # address is a public field
+    assert "0211111111" not in public and "0225 123 4567" not in public
+    client.force_login(world.users["enterprise_user"])  # the owner sees everything
+    own = client.get(f"/facilities/{f.pk}/").content.decode()
+    assert "0211111111" in own and "0225 123 4567" in own
+
+
+def test_unapproved_entries_are_never_published(world, client):
+    set_public("craft-villages", True)
+    v = make(world, "craft-villages", world.unit_a, mine=True)
+    v.approval_status = ApprovalStatus.AWAITING
+    v.save()
+    assert client.get(f"/craft-villages/{v.pk}/").status_code == 404
 
 
 @pytest.mark.parametrize("role", ROLES)
