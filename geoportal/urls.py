@@ -28,6 +28,9 @@ urlpatterns = [
     path("organisations/", include("geoportal.organisations.urls")),
     path("audit/", include("geoportal.audit.urls")),
     path("admin/", admin.site.urls),
+    path("ogcapi/", include("layers.ogcapi.urls")),
+    path("tiles/", include("layers.tiles.urls")),
+    path("exports/", include("layers.exports.urls")),
     path("", include("layers.urls")),
     # REST API
     path("api/v1/", include("geoportal.core.api_urls")),
