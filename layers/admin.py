@@ -123,3 +123,17 @@ class ImportBatchAdmin(admin.ModelAdmin):
 class MonthlyUpdateAdmin(admin.ModelAdmin):
     list_display = ("organisation", "period", "changes", "declared_no_change", "last_at")
     list_filter = ("period",)
+
+
+@admin.register(m.LayerPublication)
+class LayerPublicationAdmin(AuditedModelAdmin):
+    """The Department decides which layers and fields are open data."""
+
+    list_display = ("layer", "is_public", "licence", "update_frequency", "updated_at")
+    list_filter = ("is_public", "update_frequency")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from django.core.cache import cache
+
+        cache.delete(f"layers:publication:{obj.layer}")

@@ -9,7 +9,7 @@ from layers.registry import LAYERS
 
 def register_nav(request):
     user = getattr(request, "user", None)
-    items = []
+    items = [{"label": _("Open data"), "url": reverse("layers:catalogue")}]
     if user is not None and user.is_authenticated:
         scope = scope_for(user)
         items.append({"label": _("Register"), "url": reverse("layers:list", args=["facilities"])})

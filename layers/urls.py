@@ -1,9 +1,12 @@
 from django.urls import include, path
 
-from layers import feature_views, record_views, views
+from layers import catalogue, feature_views, record_views, views
 
 app_name = "layers"
 urlpatterns = [
+    path("data/", catalogue.catalogue_page, name="catalogue"),
+    path("data/catalog.jsonld", catalogue.catalogue_jsonld, name="catalogue-jsonld"),
+    path("data/<slug:slug>.jsonld", catalogue.dataset_jsonld_view, name="catalogue-dataset"),
     path("layers/<slug:slug>/", views.LayerListView.as_view(), name="list"),
     path("layers/<slug:slug>/new/", feature_views.FeatureEditView.as_view(), name="feature-new"),
     path("<slug:slug>/<int:pk>/edit/", feature_views.FeatureEditView.as_view(), name="feature-edit"),

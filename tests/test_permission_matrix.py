@@ -208,7 +208,10 @@ COVERED = {
     "layers:documents:upload": "layers/tests/test_documents.py",
     "layers:documents:download": "layers/tests/test_documents.py",
     "layers:documents:delete": "layers/tests/test_documents.py",
-    "layers:feature-new": "layers/tests/test_feature_forms.py", "layers:feature-edit": "layers/tests/test_feature_forms.py",
+    "layers:feature-new": "layers/tests/test_feature_forms.py",
+    "layers:catalogue": "public (layers/tests/test_catalogue.py)",
+    "layers:catalogue-jsonld": "public (layers/tests/test_catalogue.py)",
+    "layers:catalogue-dataset": "public (layers/tests/test_catalogue.py)", "layers:feature-edit": "layers/tests/test_feature_forms.py",
     "layers:inspection-edit": "layers/tests/test_record_forms.py", "layers:permit-list": "test_workflow_pages_by_role",
     **{f"layer-{slug}-{kind}": "layers/tests/test_permission_matrix_layers.py"
        for slug in ("facilities", "zones", "protected-areas", "degraded-areas", "incidents", "craft-villages",

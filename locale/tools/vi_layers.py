@@ -185,3 +185,21 @@ VI.update({
     "Request too large": "Yêu cầu quá lớn", "Outfall": "Vị trí xả", "Sector": "Loại hình sản xuất",
     "Last update": "Cập nhật gần nhất",
 })
+
+VI.update({
+    "Open data": "Dữ liệu mở",
+    "Environmental layers of Hai Phong city published as open data. Only approved entries are published, with their public fields.":
+        "Các lớp dữ liệu môi trường của thành phố Hải Phòng được công bố dưới dạng dữ liệu mở. Chỉ dữ liệu đã phê duyệt được công bố, với các trường công khai.",
+    "Catalogue metadata (DCAT, JSON-LD)": "Siêu dữ liệu danh mục (DCAT, JSON-LD)", "Features": "Số đối tượng",
+    "Extent": "Phạm vi", "Update frequency": "Tần suất cập nhật", "Licence": "Giấy phép sử dụng",
+    "Downloads": "Tải về", "No layer is published yet.": "Chưa có lớp dữ liệu nào được công bố.",
+    "Continuous": "Liên tục", "Daily": "Hằng ngày", "Weekly": "Hằng tuần", "Monthly": "Hằng tháng",
+    "Quarterly": "Hằng quý", "Annual": "Hằng năm", "Irregular": "Không định kỳ",
+    "public fields": "các trường công khai", "Field names published with each feature.": "Tên các trường được công bố cùng mỗi đối tượng.",
+    "title (Vietnamese)": "tiêu đề (tiếng Việt)", "title (English)": "tiêu đề (tiếng Anh)",
+    "description (Vietnamese)": "mô tả (tiếng Việt)", "description (English)": "mô tả (tiếng Anh)",
+    "keywords": "từ khóa", "licence": "giấy phép sử dụng", "licence URL": "địa chỉ giấy phép", "attribution": "ghi nguồn",
+    "update frequency": "tần suất cập nhật", "layer publication": "công bố lớp dữ liệu",
+    "layer publications": "công bố lớp dữ liệu", "Unknown layer.": "Lớp dữ liệu không tồn tại.",
+    "Unknown fields: %(f)s": "Trường không tồn tại: %(f)s",
+})
