@@ -210,6 +210,7 @@ COVERED = {
     "layers:documents:delete": "layers/tests/test_documents.py",
     "layers:feature-new": "layers/tests/test_feature_forms.py",
     "layers:catalogue": "public (layers/tests/test_catalogue.py)",
+    "about": "test_public_and_self_routes", "search": "public (layers/tests/test_map.py)",
     "layers:catalogue-jsonld": "public (layers/tests/test_catalogue.py)",
     "layers:catalogue-dataset": "public (layers/tests/test_catalogue.py)", "layers:feature-edit": "layers/tests/test_feature_forms.py",
     "layers:inspection-edit": "layers/tests/test_record_forms.py", "layers:permit-list": "test_workflow_pages_by_role",
@@ -241,7 +242,7 @@ def test_review_page_write(world, client, role, expected):
 @pytest.mark.parametrize("role", ROLES)
 def test_public_and_self_routes(world, client, role):
     c = _client_for(role, world, client)
-    for url in ["/", "/healthz", "/api/v1/administrative-units/", f"/api/v1/administrative-units/{world.unit_a.pk}/",
+    for url in ["/", "/about/", "/healthz", "/api/v1/administrative-units/", f"/api/v1/administrative-units/{world.unit_a.pk}/",
                 "/api/v1/administrative-units.geojson", "/api/v1/", "/api/schema/", "/api/docs/", "/jsi18n/"]:
         assert c.get(url).status_code == 200, url
     me = c.get("/api/v1/me/")

@@ -203,3 +203,11 @@ VI.update({
     "layer publications": "công bố lớp dữ liệu", "Unknown layer.": "Lớp dữ liệu không tồn tại.",
     "Unknown fields: %(f)s": "Trường không tồn tại: %(f)s",
 })
+
+VI.update({
+    "Environmental map of Hai Phong": "Bản đồ môi trường Hải Phòng", "Map tools": "Công cụ bản đồ",
+    "Search by name or address": "Tìm theo tên hoặc địa chỉ", "e.g. Đình Vũ": "vd. Đình Vũ", "Go to": "Đi tới",
+    "Locate by coordinates": "Tìm theo tọa độ", "Latitude or X (northing)": "Vĩ độ hoặc X",
+    "Longitude or Y (easting)": "Kinh độ hoặc Y", "Go": "Đi", "Copy a link to this view": "Sao chép liên kết tới khung nhìn này",
+    "Open data and downloads": "Dữ liệu mở và tải về", "Map": "Bản đồ",
+})
