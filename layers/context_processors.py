@@ -13,6 +13,8 @@ def register_nav(request):
     if user is not None and user.is_authenticated:
         scope = scope_for(user)
         items.append({"label": _("Register"), "url": reverse("layers:list", args=["facilities"])})
+        if not scope.read_only:
+            items.append({"label": _("Officer map"), "url": reverse("layers:officer-map")})
         if scope.everything or scope.has(Role.COMMUNE_CHAIRMAN):
             items.append({"label": _("Approvals"), "url": reverse("layers:approvals")})
         if scope.everything or scope.unit_ids or scope.has(Role.EZ_OFFICER):

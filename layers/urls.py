@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from layers import catalogue, feature_views, record_views, views
+from layers import catalogue, feature_views, officer_map, record_views, views
 
 app_name = "layers"
 urlpatterns = [
@@ -19,6 +19,8 @@ urlpatterns = [
     path("inspections/<int:inspection_pk>/edit/", record_views.InspectionEditView.as_view(), name="inspection-edit"),
     path("<slug:slug>/<int:pk>/inspections/new/", record_views.InspectionEditView.as_view(), name="inspection-new"),
     path("approvals/", views.ApprovalQueueView.as_view(), name="approvals"),
+    path("officer/map/", officer_map.OfficerMapView.as_view(), name="officer-map"),
+    path("officer/map/data/", officer_map.OfficerMapDataView.as_view(), name="officer-map-data"),
     path("approvals/<slug:slug>/<int:pk>/<str:action>/", views.ApprovalActionView.as_view(), name="approval-action"),
     path("monthly/", views.MonthlyUpdatesView.as_view(), name="monthly"),
     path("imports/", include("layers.imports.urls")),

@@ -211,3 +211,14 @@ VI.update({
     "Longitude or Y (easting)": "Kinh độ hoặc Y", "Go": "Đi", "Copy a link to this view": "Sao chép liên kết tới khung nhìn này",
     "Open data and downloads": "Dữ liệu mở và tải về", "Map": "Bản đồ",
 })
+
+VI.update({
+    "Permit expired": "Giấy phép hết hạn", "Permit expiring (12 months or less)": "Giấy phép sắp hết hạn (≤ 12 tháng)",
+    "Open inspection remedies": "Còn yêu cầu khắc phục chưa hoàn thành", "No valid permit on record": "Chưa có giấy phép còn hiệu lực",
+    "No issue found": "Không phát hiện vấn đề", "Officer map": "Bản đồ nghiệp vụ",
+    "Facilities in my scope, by compliance": "Cơ sở trong phạm vi quản lý, theo mức độ tuân thủ", "Show": "Hiển thị",
+    "All facilities": "Tất cả cơ sở", "Compliance": "Tuân thủ", "Shown on the map:": "Đang hiển thị trên bản đồ:",
+    "Export what I see (CSV)": "Xuất dữ liệu đang xem (CSV)",
+    "Reports and exceedances join these colours when the reports and monitoring modules land.":
+        "Tình trạng báo cáo và vượt chuẩn sẽ được bổ sung khi có phân hệ báo cáo và quan trắc.",
+})
