@@ -1,6 +1,6 @@
 # Two commands: `make run` serves the portal, `make test` runs the whole suite.
 # Both install what is missing and are idempotent; see README.md.
-.PHONY: run test stop db-status shell messages check clean-db help
+.PHONY: run test stop db-status shell messages check clean-db help bench-data bench
 
 help:
 	@echo "make run    - install what is missing, migrate, load demo data, serve on http://127.0.0.1:8000"
@@ -27,3 +27,10 @@ messages:
 
 check:
 	@bash -c 'source scripts/env.sh && .venv/bin/python manage.py check'
+
+# Benchmarks (issue 4): not part of make test; see bench/README.md.
+bench-data:
+	@bash -c 'source scripts/env.sh && bash scripts/prepare.sh && .venv/bin/python bench/seed.py'
+
+bench:
+	@bash -c 'source scripts/env.sh && bash scripts/prepare.sh && for b in bench/bench_*.py; do .venv/bin/python $$b; done'
