@@ -211,6 +211,8 @@ COVERED = {
     "layers:feature-new": "layers/tests/test_feature_forms.py",
     "layers:catalogue": "public (layers/tests/test_catalogue.py)",
     "about": "test_public_and_self_routes",
+    "tiles:tile": "layers/tests/test_tiles.py", "tiles:tilejson": "layers/tests/test_tiles.py",
+    "exports:export": "layers/tests/test_exports.py",
     "layers:officer-map": "layers/tests/test_officer_map.py", "layers:officer-map-data": "layers/tests/test_officer_map.py", "search": "public (layers/tests/test_map.py)",
     "layers:catalogue-jsonld": "public (layers/tests/test_catalogue.py)",
     "layers:catalogue-dataset": "public (layers/tests/test_catalogue.py)", "layers:feature-edit": "layers/tests/test_feature_forms.py",

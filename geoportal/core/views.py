@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 
 def _wants_json(request) -> bool:
     path = request.path
-    if path.startswith(("/api/", "/ogcapi/", "/tiles/", "/edr/", "/healthz")):
+    if path.startswith(("/api/", "/ogcapi/", "/tiles/", "/exports/", "/edr/", "/healthz")):
         return True
     accept = request.META.get("HTTP_ACCEPT", "")
     return "application/json" in accept and "text/html" not in accept

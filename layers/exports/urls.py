@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import re_path
+
+from layers.exports import views
 
 app_name = "exports"
-urlpatterns = []
+urlpatterns = [
+    re_path(r"^(?P<collection>[a-z0-9-]+)\.(?P<fmt>[a-z0-9]{1,10})$", views.export, name="export"),
+]
