@@ -82,3 +82,23 @@ def publication_update(*, actor, slug: str, values: dict[str, Any]):
     audit_record(actor=actor, action="publication.update", obj=pub, changes=diff(before, snapshot(pub)))
     transaction.on_commit(lambda: cache.delete(_key(slug)))
     return pub
+
+
+def ensure_default_publications() -> int:
+    """Create the default open-data settings (fixtures/reference/publications.json) for
+    layers that have none; never overwrites a Department's choice. Returns rows created."""
+    import json
+
+    from django.conf import settings
+
+    from layers.models import LayerPublication
+
+    seed = json.loads((settings.BASE_DIR / "fixtures" / "reference" / "publications.json").read_text(encoding="utf-8"))
+    created = 0
+    for slug, values in seed["layers"].items():
+        _obj, was_created = LayerPublication.objects.get_or_create(layer=slug, defaults=values)
+        created += was_created
+    if created:
+        for slug in seed["layers"]:
+            cache.delete(_key(slug))
+    return created

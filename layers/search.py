@@ -24,22 +24,32 @@ class SearchApi(APIView):
 
     throttle_classes = [AnonRateThrottle, UserRateThrottle]
 
+    @staticmethod
+    def _hit(slug, row) -> dict:
+        return {"layer": slug, "id": row.pk, "name": row.name,
+                "admin_unit": row.admin_unit.name if row.admin_unit_id else None,
+                "lon": round(row.pos.x, 6), "lat": round(row.pos.y, 6), "url": f"/{slug}/{row.pk}/"}
+
     def get(self, request):
         params = SearchQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
         q, limit = params.validated_data["q"], params.validated_data["limit"]
-        slugs = [params.validated_data["layer"]] if "layer" in params.validated_data else list(LAYER_MODELS)
-        results = []
+        order = ["zones", "protected-areas", "facilities", *[s for s in LAYER_MODELS
+                                                             if s not in ("zones", "protected-areas", "facilities")]]
+        slugs = [params.validated_data["layer"]] if "layer" in params.validated_data else order
+        by_name, by_other = [], []
         for slug in slugs:
             model = LAYER_MODELS[slug]
-            rows = (model.objects.for_user(request.user).search(q, SEARCH_FIELDS.get(slug, ("name",)))
-                    .annotate(pos=PointOnSurface("geom")).select_related("admin_unit")
-                    .order_by("name", "pk")[:limit])
-            for row in rows:
-                results.append({"layer": slug, "id": row.pk, "name": row.name,
-                                "admin_unit": row.admin_unit.name if row.admin_unit_id else None,
-                                "lon": round(row.pos.x, 6), "lat": round(row.pos.y, 6),
-                                "url": f"/{slug}/{row.pk}/"})
-            if len(results) >= limit:
-                break
+            visible = model.objects.for_user(request.user)
+            named = (visible.search(q, ("name",)).annotate(pos=PointOnSurface("geom")).select_related("admin_unit")
+                     .order_by("name", "pk")[:limit])
+            by_name.extend(self._hit(slug, row) for row in named)
+            extra = SEARCH_FIELDS.get(slug, ("name",))
+            if len(extra) > 1 and len(by_name) < limit:
+                others = (visible.search(q, extra).exclude(pk__in=[r.pk for r in named])
+                          .annotate(pos=PointOnSurface("geom")).select_related("admin_unit")
+                          .order_by("name", "pk")[:limit])
+                by_other.extend(self._hit(slug, row) for row in others)
+        # Name matches first (a zone called "Đình Vũ" before facilities whose address names it).
+        results = (by_name + by_other)[:limit]
         return Response({"query": q, "results": results[:limit]})

@@ -81,3 +81,20 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_publications(request):
+    """Data-migration rows (the default publications) vanish when a transactional test
+    flushes the database; put them back for tests that use the database."""
+    if "db" not in request.fixturenames and "transactional_db" not in request.fixturenames \
+            and not request.node.get_closest_marker("django_db"):
+        yield
+        return
+    request.getfixturevalue("db") if "transactional_db" not in request.fixturenames else None
+    from layers.models import LayerPublication
+    from layers.publishing import ensure_default_publications
+
+    if not LayerPublication.objects.exists():
+        ensure_default_publications()
+    yield
