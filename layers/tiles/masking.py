@@ -65,11 +65,27 @@ def layer_or_404(slug: str, user):
     return model
 
 
+# Anonymous requests all get the same SQL for a layer and its publication: compile it
+# once per process (the ORM compilation is ~1.7 ms, a third of a z14 tile's time).
+_ANONYMOUS_SQL: dict[tuple, "MaskedQuery"] = {}
+
+
 def masked_query(slug: str, user, *, refine=None, ordered: bool = False) -> MaskedQuery:
     """The SQL of the rows `user` may see in layer `slug`, one column per visible field
     (masked to NULL on rows outside the private scope), plus the geometry (EPSG:4326).
 
     `refine(queryset) -> queryset` adds filters (bbox, admin unit, text search)."""
+    if refine is None and not getattr(user, "is_authenticated", False):
+        key = (slug, ordered, is_public(slug), tuple(public_fields(slug)))
+        cached = _ANONYMOUS_SQL.get(key)
+        if cached is None:
+            cached = _masked_query(slug, user, refine=None, ordered=ordered)
+            _ANONYMOUS_SQL[key] = cached
+        return cached
+    return _masked_query(slug, user, refine=refine, ordered=ordered)
+
+
+def _masked_query(slug: str, user, *, refine=None, ordered: bool = False) -> MaskedQuery:
     model = layer_or_404(slug, user)
     qs = model.objects.for_user(user, Action.VIEW)
     if refine is not None:
