@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "geoportal.core",
     "geoportal.organisations",
     "geoportal.accounts",
@@ -219,6 +221,12 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="geoportal@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Background work: the django.tasks API with the database backend; `manage.py
+# db_worker` runs the queue (make run starts one worker beside gunicorn).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+                     "QUEUES": ["default"]}}
+EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=50_000)  # larger exports run in the background
 
 # --- Cache: in-process by default ------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

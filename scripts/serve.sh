@@ -17,8 +17,16 @@ if [ ! -f "$STAMP" ] || [ -n "$(find static geoportal templates -newer "$STAMP" 
   touch "$STAMP"
 fi
 
+# One background worker (django.tasks, database backend) for long jobs such as large
+# exports; it stops with the server.
+.venv/bin/python manage.py db_worker --interval 2 > .data/worker.log 2>&1 &
+WORKER_PID=$!
+stop_worker() { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null || true; }
+trap stop_worker EXIT
+trap 'stop_worker; exit 0' INT TERM  # Ctrl-C is the normal way to stop: exit 0
+
 echo ">> serving the portal on http://${HOST:-127.0.0.1}:${PORT:-8000}  (Ctrl-C to stop; 'make stop' stops the database)"
-exec .venv/bin/gunicorn geoportal.wsgi:application \
+.venv/bin/gunicorn geoportal.wsgi:application \
   --bind "${HOST:-127.0.0.1}:${PORT:-8000}" \
   --workers "${WEB_CONCURRENCY:-3}" \
   --graceful-timeout 10 \

@@ -213,6 +213,8 @@ COVERED = {
     "about": "test_public_and_self_routes",
     "tiles:tile": "layers/tests/test_tiles.py", "tiles:tilejson": "layers/tests/test_tiles.py",
     "exports:export": "layers/tests/test_exports.py",
+    "exports:job-create": "layers/tests/test_export_jobs.py", "exports:job": "layers/tests/test_export_jobs.py",
+    "exports:job-download": "layers/tests/test_export_jobs.py",
     **{f"ogcapi:{name}": "layers/tests/test_ogcapi.py" for name in
        ("landing", "conformance", "api", "collections", "collection", "queryables", "items", "item")},
     "layers:officer-map": "layers/tests/test_officer_map.py", "layers:officer-map-data": "layers/tests/test_officer_map.py", "search": "public (layers/tests/test_map.py)",

@@ -267,8 +267,8 @@ def export(request, collection: str, fmt: str):
                                 detail=_("No such resource, or it is outside your scope."))
     cap = max_rows()
     if count_capped(mq, cap) > cap:
-        message = _("This export has more than %(n)d features. Narrow the filter (bbox, admin_unit or q) "
-                    "and try again.") % {"n": cap}
+        message = _("This export has more than %(n)d features. Narrow the filter (bbox, admin_unit or q), "
+                    "or sign in and run it in the background (POST /exports/jobs/).") % {"n": cap}
         return problem_response(status_code=413, code="too_many_rows", title=_("Export too large"), detail=message)
     if fmt == "geojson":
         return geojson_response(mq)

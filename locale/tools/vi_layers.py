@@ -222,3 +222,13 @@ VI.update({
     "Reports and exceedances join these colours when the reports and monitoring modules land.":
         "Tình trạng báo cáo và vượt chuẩn sẽ được bổ sung khi có phân hệ báo cáo và quan trắc.",
 })
+
+VI.update({
+    "Queued": "Đang chờ", "Running": "Đang chạy", "Failed": "Lỗi", "filters": "bộ lọc", "rows": "dòng",
+    "rows written": "số dòng đã ghi", "error": "lỗi", "requested by": "người yêu cầu", "export": "xuất dữ liệu",
+    "exports": "xuất dữ liệu", "Export": "Xuất dữ liệu", "Progress": "Tiến độ", "Download": "Tải về",
+    "My recent exports": "Các lần xuất dữ liệu gần đây", "The export could not start": "Không thể bắt đầu xuất dữ liệu",
+    "Unknown format.": "Định dạng không hợp lệ.",
+    "This export has more than %(n)d features. Narrow the filter (bbox, admin_unit or q), or sign in and run it in the background (POST /exports/jobs/).":
+        "Dữ liệu xuất có hơn %(n)d đối tượng. Hãy thu hẹp bộ lọc (bbox, admin_unit hoặc q), hoặc đăng nhập và chạy xuất dữ liệu nền (POST /exports/jobs/).",
+})
