@@ -1,7 +1,6 @@
 """Large exports run in the background through django.tasks (database backend and its
 worker), report progress, and are downloadable only by their requester."""
 import json
-
 import os
 import subprocess
 import sys
