@@ -91,7 +91,7 @@ def _default_publications(request):
             and not request.node.get_closest_marker("django_db"):
         yield
         return
-    request.getfixturevalue("db") if "transactional_db" not in request.fixturenames else None
+    request.getfixturevalue("transactional_db" if "transactional_db" in request.fixturenames else "db")
     from layers.models import LayerPublication
     from layers.publishing import ensure_default_publications
 
