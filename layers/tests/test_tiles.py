@@ -186,3 +186,29 @@ def test_tile_query_filters_through_the_spatial_index(world):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "geom &&" in plan
     assert "Index" in plan and "layers_facility" in plan
+
+
+def test_tiles_filter_by_unit_and_zone(world, client):
+    """The public map's unit and zone filters are applied to the tiles themselves."""
+    from layers.tests.test_permission_matrix_layers import set_public
+    from tests.layer_factories import FacilityFactory, ZoneFactory
+
+    set_public("facilities", True)
+    zone = ZoneFactory(name="KCN lọc")
+    p = world.unit_a.geom.point_on_surface
+    inside = FacilityFactory(name="Trong khu lọc", geom=p, admin_unit=world.unit_a, zone=zone)
+    FacilityFactory(name="Ngoài khu lọc", geom=p, admin_unit=world.unit_b)
+    import math
+
+    z = 10
+    x = int((p.x + 180) / 360 * 2 ** z)
+    y = int((1 - math.asinh(math.tan(math.radians(p.y))) / math.pi) / 2 * 2 ** z)
+    base = f"/tiles/facilities/{z}/{x}/{y}.mvt"
+    all_bytes = client.get(base).content
+    assert b"Trong khu l" in all_bytes and b"Ngo" in all_bytes
+    by_zone = client.get(f"{base}?zone={zone.pk}").content
+    assert "Trong khu lọc".encode() in by_zone and "Ngoài khu lọc".encode() not in by_zone
+    by_unit = client.get(f"{base}?admin_unit={world.unit_b.pk}").content
+    assert "Ngoài khu lọc".encode() in by_unit and "Trong khu lọc".encode() not in by_unit
+    assert client.get(f"{base}?zone=abc").status_code == 400
+    assert inside.pk

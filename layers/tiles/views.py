@@ -71,13 +71,38 @@ def _etag_matches(request, etag: str) -> bool:
     return etag in tags
 
 
+def _unit_zone_filter(params):
+    """Optional ?admin_unit=<id>&zone=<id> filters (the public map's filters); False when malformed."""
+    unit, zone = params.get("admin_unit", ""), params.get("zone", "")
+    if (unit and not unit.isdigit()) or (zone and not zone.isdigit()):
+        return False
+    if not unit and not zone:
+        return None
+
+    def refine(qs):
+        if unit:
+            qs = qs.filter(admin_unit_id=int(unit))
+        if zone and any(f.name == "zone" for f in qs.model._meta.fields):
+            qs = qs.filter(zone_id=int(zone))
+        elif zone:  # zones themselves: the chosen zone
+            qs = qs.filter(pk=int(zone)) if qs.model._meta.model_name == "industrialzone" else qs.none()
+        return qs
+
+    return refine
+
+
 @require_GET
 def tile(request, collection: str, z: str, x: str, y: str):
     z_, x_, y_ = int(z), int(x), int(y)
     error = _validate(z_, x_, y_)
     if error is not None:
         return error
-    mq = masked_query(collection, request.user)
+    refine = _unit_zone_filter(request.GET)
+    if refine is False:
+        return problem_response(status_code=400, code="invalid", title=_("Invalid request"),
+                                detail=_("admin_unit and zone must be whole numbers."),
+                                errors={"admin_unit": [_("admin_unit and zone must be whole numbers.")]})
+    mq = masked_query(collection, request.user, refine=refine)
     sql, params = tile_sql(mq, z_, x_, y_)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

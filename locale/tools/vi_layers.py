@@ -232,3 +232,5 @@ VI.update({
     "This export has more than %(n)d features. Narrow the filter (bbox, admin_unit or q), or sign in and run it in the background (POST /exports/jobs/).":
         "Dữ liệu xuất có hơn %(n)d đối tượng. Hãy thu hẹp bộ lọc (bbox, admin_unit hoặc q), hoặc đăng nhập và chạy xuất dữ liệu nền (POST /exports/jobs/).",
 })
+
+VI.update({"admin_unit and zone must be whole numbers.": "admin_unit và zone phải là số nguyên."})

@@ -11,6 +11,7 @@
   var map = L.map(el, { zoomSnap: 0.5, preferCanvas: true });
   var active = {};
   var byLayer = {};
+  var filters = {};  // admin_unit / zone: applied to the tiles themselves
   opt.layers.forEach(function (l) { byLayer[l.slug] = l; });
 
   if (opt.basemap) { L.tileLayer(opt.basemap, { maxZoom: 19, attribution: opt.basemap_attribution || "" }).addTo(map); }
@@ -43,7 +44,9 @@
       ? { radius: 4, fill: true, fillColor: l.color, fillOpacity: 0.85, color: "#fff", weight: 1 }
       : { color: l.color, weight: 1.5, fill: true, fillColor: l.color, fillOpacity: 0.15 };
     var styles = {}; styles[l.slug] = style;
-    var layer = L.vectorGrid.protobuf(opt.tiles_template.replace("{layer}", l.slug), {
+    var query = new URLSearchParams(filters).toString();
+    var url = opt.tiles_template.replace("{layer}", l.slug) + (query ? "?" + query : "");
+    var layer = L.vectorGrid.protobuf(url, {
       vectorTileLayerStyles: styles, interactive: true, maxNativeZoom: 18, rendererFactory: L.canvas.tile,
       getFeatureId: function (f) { return f.properties.id; }
     });
@@ -113,17 +116,26 @@
   form.addEventListener("submit", function (e) { e.preventDefault(); search(); });
   form.querySelector("input").addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(search, 300); });
 
-  // --- go to a unit or a zone ---
+  // --- filter by a unit or a zone: the tiles carry only its features; the map zooms to it ---
+  function refresh() {
+    Object.keys(active).forEach(function (slug) { map.removeLayer(active[slug]); delete active[slug]; });
+    panel.querySelectorAll("[data-role=layer]").forEach(function (box) { if (box.checked) { setLayer(box.value, true); } });
+    el.dataset.filters = new URLSearchParams(filters).toString();
+  }
   panel.querySelector("[data-role=unit]").addEventListener("change", function (e) {
+    if (e.target.value) { filters.admin_unit = e.target.value; } else { delete filters.admin_unit; }
     var lyr = unitsById[e.target.value];
     if (lyr) { map.fitBounds(lyr.getBounds(), { maxZoom: 15 }); }
+    refresh();
   });
   panel.querySelector("[data-role=zone]").addEventListener("change", function (e) {
     var o = e.target.selectedOptions[0];
+    if (e.target.value) { filters.zone = e.target.value; } else { delete filters.zone; }
     if (o && o.dataset.bbox) {
       var b = o.dataset.bbox.split(",").map(parseFloat);
       map.fitBounds([[b[1], b[0]], [b[3], b[2]]], { maxZoom: 16 });
     }
+    refresh();
   });
 
   // --- locate by coordinates (VN-2000 converted by the server with PROJ) ---

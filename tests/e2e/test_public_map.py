@@ -38,6 +38,12 @@ def test_public_map(demo_data, live_server, page, page_log, artifacts_dir):
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Đình Vũ")
     link = page.locator(".leaflet-popup-content a").get_attribute("href")
     assert link and link.startswith("/") and link.endswith("/")  # the feature's page
+    # filter by a zone: the tiles are asked for that zone only
+    zone_value = page.locator("#map-zone option").nth(1).get_attribute("value")
+    page.select_option("#map-zone", zone_value)
+    expect(page.locator("#public-map")).to_have_attribute("data-filters", f"zone={zone_value}")
+    page.wait_for_load_state("networkidle")
+    assert any(f"zone={zone_value}" in u for u in page_log.requests if "/tiles/" in u)
     page.screenshot(path=str(artifacts_dir / "public-map.png"))
     assert not page_log.console_errors, page_log.console_errors
     assert not page_log.page_errors, page_log.page_errors
