@@ -9,6 +9,8 @@
   var opt = JSON.parse(optNode.textContent);
   var panel = document.querySelector(".map-panel");
   var map = L.map(el, { zoomSnap: 0.5, preferCanvas: true });
+  // Our units are the base map (overlay pane, 400); the published layers draw above them.
+  map.createPane("features").style.zIndex = 450;
   var active = {};
   var byLayer = {};
   var filters = {};  // admin_unit / zone: applied to the tiles themselves
@@ -47,7 +49,7 @@
     var query = new URLSearchParams(filters).toString();
     var url = opt.tiles_template.replace("{layer}", l.slug) + (query ? "?" + query : "");
     var layer = L.vectorGrid.protobuf(url, {
-      vectorTileLayerStyles: styles, interactive: true, maxNativeZoom: 18, rendererFactory: L.canvas.tile,
+      vectorTileLayerStyles: styles, interactive: true, maxNativeZoom: 18, rendererFactory: L.canvas.tile, pane: "features",
       getFeatureId: function (f) { return f.properties.id; }
     });
     layer.on("click", function (e) {
