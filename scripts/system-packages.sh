@@ -12,6 +12,7 @@ PACKAGES=(
   gettext                                                       # compilemessages (msgfmt)
   chromium                                                      # headless browser tests (Playwright executablePath)
   python3-venv
+  wrk                                                           # bench/bench_pygeoapi.py load generator
 )
 
 missing=()
