@@ -91,8 +91,10 @@ class FeatureDetailView(LayerMixin, DetailView):
                 value = _("yes") if value else _("no")
             attributes.append((f.verbose_name, value))
         ctx.update(layer=self.layer, attributes=attributes, private=private,
+                   # Escaped like json_script: a name holding "</script>" cannot leave the data block.
                    geometry_json=json.dumps({"type": "Feature", "geometry": json.loads(obj.geom.json),
-                                             "properties": {"name": obj.name}}))
+                                             "properties": {"name": obj.name}})
+                   .replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026"))
         if private and isinstance(obj, Facility):
             ctx.update(facility_records(facility=obj, user=user))
         elif private and isinstance(obj, IndustrialZone):

@@ -256,3 +256,10 @@ def test_public_and_self_routes(world, client, role):
     assert me.status_code == (401 if role == "anonymous" else 200)
     if role != "anonymous":
         assert me.json()["username"] == world.users[role].username
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)"])
+def test_review_redirect_is_never_off_site(world, client, target):
+    client.force_login(world.users["dept_officer"])
+    r = client.post(f"/accounts/users/{world.users['enterprise_user'].pk}/review/", {"next": target})
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/users/")

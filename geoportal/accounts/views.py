@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
@@ -62,6 +63,6 @@ class UserReviewView(CapabilityRequiredMixin, View):
         user_mark_reviewed(actor=request.user, user=target, note=note)
         messages.success(request, _("Account %(u)s marked as reviewed.") % {"u": target.username})
         nxt = request.POST.get("next", "")
-        if nxt.startswith("/") and not nxt.startswith("//"):
+        if url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
             return redirect(nxt)
         return redirect("accounts:user-detail", pk=target.pk)

@@ -126,3 +126,11 @@ def test_monthly_updates_table(world, client):
 
     assert MonthlyUpdate.objects.get(organisation=world.commune_b).declared_no_change
     assert Facility.objects.count() == 0
+
+
+def test_a_name_cannot_break_out_of_the_page_data_block(world, client):
+    hostile = 'X</script><script>alert(1)</script>'
+    f = FacilityFactory(name=hostile, owner_organisation=world.enterprise_a, admin_unit=world.unit_a)
+    client.force_login(world.users["dept_officer"])
+    body = client.get(f"/facilities/{f.pk}/").content.decode()
+    assert "<script>alert(1)" not in body
