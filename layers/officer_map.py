@@ -50,6 +50,12 @@ def facilities_with_compliance(user):
                 default=Value("ok"), output_field=CharField())))
 
 
+def officer_counts(user) -> dict[str, int]:
+    """Facilities in the user's scope per compliance class (one aggregate query)."""
+    qs = facilities_with_compliance(user)
+    return dict(qs.order_by().values_list("compliance").annotate(n=Count("pk")))
+
+
 def apply_filters(qs, params):
     if params.get("compliance") in COMPLIANCE:
         qs = qs.filter(compliance=params["compliance"])
@@ -75,8 +81,7 @@ def _neutralise(value) -> str:
 
 class OfficerMapView(LoginRequiredMixin, View):
     def get(self, request):
-        qs = facilities_with_compliance(request.user)
-        counts = dict(qs.order_by().values_list("compliance").annotate(n=Count("pk")))
+        counts = officer_counts(request.user)
         legend = [{"key": k, "label": label, "color": color, "count": counts.get(k, 0)}
                   for k, (label, color) in COMPLIANCE.items()]
         return render(request, "layers/officer_map.html", {
@@ -111,9 +116,3 @@ class OfficerMapDataView(LoginRequiredMixin, View):
         response = HttpResponse(body, content_type="application/geo+json")
         response["Cache-Control"] = "private, no-store"
         return response
-
-
-def officer_counts(user) -> dict[str, int]:
-    qs = facilities_with_compliance(user)
-    return dict(qs.order_by().values_list("compliance").annotate(n=Count("pk")))
-

@@ -184,6 +184,3 @@ class PermitQuerySet(RecordQuerySet):
         return self.with_expiry().filter(
             revoked_on__isnull=True, superseded_by__isnull=True, expiry__lte=add_months(today, EXPIRING_WINDOW_MONTHS))
 
-
-class FacilityRecordQuerySet(RecordQuerySet):
-    parents = (Paths("facility__", owners=("owner_organisation",), boards=("zone__managing_board",)),)

@@ -19,6 +19,7 @@ from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import Organisation
 from geoportal.scopes import Action, get_scoped_or_404, scope_for
 from layers.choices import ApprovalStatus
+from layers.documents.selectors import target_type_of
 from layers.filters import InspectionFilter, PermitFilter
 from layers.models import Facility, IndustrialZone, Inspection, MonthlyUpdate, Permit, ProtectedArea
 from layers.publishing import public_fields
@@ -106,8 +107,7 @@ class FeatureDetailView(LayerMixin, DetailView):
             ctx["species_records"] = obj.species_records.select_related("species").order_by("species__scientific_name")
         documents = obj.documents.order_by("-uploaded_at")
         ctx["documents"] = documents if private else documents.filter(is_public=True)
-        # The documents app names targets in the singular ("facility", "zone", ...).
-        ctx["doc_target"] = {"facilities": "facility", "zones": "zone"}.get(self.layer.slug, self.layer.slug[:-1])
+        ctx["doc_target"] = target_type_of(model)  # the documents app's name for this kind of target
         ctx["can_approve"] = (obj.approval_status == ApprovalStatus.AWAITING and
                               model.objects.for_user(user, Action.APPROVE).filter(pk=obj.pk).exists())
         ctx["can_edit"] = model.objects.for_user(user, Action.CHANGE).filter(pk=obj.pk).exists()

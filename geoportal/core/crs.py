@@ -48,8 +48,7 @@ VN2000_TO_WGS84_OPERATION = 6960  # "VN-2000 to WGS 84 (2)", Vietnam onshore, 1 
 Axis = Literal["lat", "lon"]
 
 # --- Bounds (EPSG:4326, west, south, east, north) --------------------------------------
-# Mainland Vietnam with its islands (Hoàng Sa/Trường Sa longitudes); the same box as
-# layers/services/features.py::VIETNAM_BOUNDS (core may not import layers).
+# Mainland Vietnam with its islands (Hoàng Sa/Trường Sa longitudes); layers/ uses this one.
 VIETNAM_BOUNDS = (102.1, 8.1, 117.9, 23.4)
 # The merged Hai Phong city (2025) incl. the Bạch Long Vĩ special zone, with a margin.
 HAI_PHONG_BOUNDS = (105.9, 19.9, 108.0, 21.5)

@@ -11,12 +11,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from geoportal.audit.services import audit_record, diff, snapshot
+from geoportal.core.crs import HAI_PHONG_BOUNDS
 from geoportal.organisations.choices import UnitKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 
-# Hai Phong (with Bạch Long Vĩ) lies well inside this box; anything outside is a
-# swapped axis, a wrong CRS or a typo (EPSG:4326, lon/lat).
-HAI_PHONG_BOUNDS = (105.9, 19.9, 108.0, 21.5)
+# Hai Phong (with Bạch Long Vĩ) lies well inside geoportal.core.crs.HAI_PHONG_BOUNDS;
+# anything outside is a swapped axis, a wrong CRS or a typo (EPSG:4326, lon/lat).
 
 KIND_ALIASES = {
     "phuong": UnitKind.WARD, "phường": UnitKind.WARD, "ward": UnitKind.WARD,
