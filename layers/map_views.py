@@ -2,14 +2,13 @@
 administrative units (tiles from a base-map server only when configured)."""
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib.gis.db.models.functions import Envelope
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from geoportal.core.html import json_for_script
 from geoportal.organisations.models import AdministrativeUnit
 from layers.models import LAYER_MODELS, IndustrialZone, LayerPublication
 
@@ -42,7 +41,7 @@ def public_map(request):
         "basemap_attribution": settings.BASEMAP_ATTRIBUTION,
     }
     context = {
-        "map_options": json.dumps(options, ensure_ascii=False).replace("<", "\\u003C"),
+        "map_options": json_for_script(options),
         "layers": layers,
         "units": AdministrativeUnit.objects.order_by("name").only("pk", "name", "kind"),
         "zones": [{"pk": z.pk, "name": z.name, "bbox": ",".join(f"{v:.5f}" for v in z.env.extent)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.gis.geos import Polygon
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from geoportal.core.geojson import feature_collection
+from geoportal.core.html import json_for_script
 from geoportal.organisations.models import AdministrativeUnit
 from layers.domain.permits import EXPIRING_WINDOW_MONTHS, add_months
 from layers.models import Facility, IndustrialZone, Permit, Remedy
@@ -88,7 +88,7 @@ class OfficerMapView(LoginRequiredMixin, View):
             "legend": legend, "total": sum(counts.values()),
             "units": AdministrativeUnit.objects.order_by("name").only("pk", "name", "kind"),
             "zones": IndustrialZone.objects.for_user(request.user).order_by("name").only("pk", "name"),
-            "colors": json.dumps({k: c for k, (_l, c) in COMPLIANCE.items()}),
+            "colors": json_for_script({k: c for k, (_l, c) in COMPLIANCE.items()}),
         })
 
 

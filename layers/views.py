@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, TemplateView, View
 
 from geoportal.accounts.choices import Role
+from geoportal.core.html import json_for_script
 from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import Organisation
 from geoportal.scopes import Action, get_scoped_or_404, scope_for
@@ -92,10 +93,8 @@ class FeatureDetailView(LayerMixin, DetailView):
                 value = _("yes") if value else _("no")
             attributes.append((f.verbose_name, value))
         ctx.update(layer=self.layer, attributes=attributes, private=private,
-                   # Escaped like json_script: a name holding "</script>" cannot leave the data block.
-                   geometry_json=json.dumps({"type": "Feature", "geometry": json.loads(obj.geom.json),
-                                             "properties": {"name": obj.name}})
-                   .replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026"))
+                   geometry_json=json_for_script({"type": "Feature", "geometry": json.loads(obj.geom.json),
+                                                  "properties": {"name": obj.name}}))
         if private and isinstance(obj, Facility):
             ctx.update(facility_records(facility=obj, user=user))
         elif private and isinstance(obj, IndustrialZone):

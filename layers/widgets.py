@@ -30,7 +30,6 @@ exception would be a 500.
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Literal
 
@@ -41,7 +40,6 @@ from django.conf import settings
 from django.contrib.gis.gdal import GDALException
 from django.contrib.gis.geos import GEOSException, GEOSGeometry, MultiPolygon, Point
 from django.core.exceptions import ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -49,6 +47,7 @@ from pyproj.exceptions import ProjError
 from shapely.errors import ShapelyError
 
 from geoportal.core import crs
+from geoportal.core.html import json_for_script
 
 Kind = Literal["point", "area"]
 
@@ -222,12 +221,6 @@ def posted_source_srid(data: Any, name: str) -> int:
 
 
 # --- Widgets ----------------------------------------------------------------------------
-def _json_for_script(payload: dict[str, Any]) -> str:
-    """JSON safe inside <script type="application/json"> (no "</script>" break-out)."""
-    raw = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
-    return raw.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
-
-
 class _MapWidget(forms.Widget):
     """Shared by LocationWidget and AreaWidget."""
 
@@ -360,7 +353,7 @@ class _MapWidget(forms.Widget):
             "kind": self.kind,
             "widget_id": widget_id,
             "serialized": self.format_value(value),
-            "options_json": _json_for_script(self.options(widget_id, name)),
+            "options_json": json_for_script(self.options(widget_id, name)),
             "crs_choices": [(c.key, c.label, c.key == selected, c.kind) for c in crs.SUPPORTED_INPUT_CRS],
             "posted": posted,
             "source_srid": posted.get("source_srid") or str(crs.WGS84),

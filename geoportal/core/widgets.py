@@ -7,12 +7,11 @@ administrative units as the base map, adding tiles only when BASEMAP_TILE_URL is
 """
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.contrib.gis.forms.widgets import OpenLayersWidget
-from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
+
+from geoportal.core.html import json_for_script
 
 
 class OfflineMapWidget(OpenLayersWidget):
@@ -41,8 +40,5 @@ class OfflineMapWidget(OpenLayersWidget):
             "tile_url": settings.BASEMAP_TILE_URL,
         }
         # json_script-style escaping: no "</script>" can break out of the data block.
-        raw = json.dumps(context["widget_options"], cls=DjangoJSONEncoder)
-        context["widget_options_json"] = (
-            raw.replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
-        )
+        context["widget_options_json"] = json_for_script(context["widget_options"])
         return context
