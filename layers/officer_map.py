@@ -19,6 +19,7 @@ from geoportal.core.geojson import feature_collection
 from geoportal.core.html import json_for_script
 from geoportal.organisations.models import AdministrativeUnit
 from layers.domain.permits import EXPIRING_WINDOW_MONTHS, add_months
+from layers.exports.views import neutralise  # the exports' CSV-injection rule
 from layers.models import Facility, IndustrialZone, Permit, Remedy
 
 COMPLIANCE = {
@@ -74,11 +75,6 @@ def apply_filters(qs, params):
     return qs
 
 
-def _neutralise(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 class OfficerMapView(LoginRequiredMixin, View):
     def get(self, request):
         counts = officer_counts(request.user)
@@ -104,8 +100,8 @@ class OfficerMapDataView(LoginRequiredMixin, View):
             writer.writerow(["id", "name", "tax_code", "admin_unit", "compliance", "permit_expiry", "open_remedies",
                              "lon", "lat"])
             for f in qs.order_by("name", "pk").iterator(chunk_size=2000):
-                writer.writerow([f.pk, _neutralise(f.name), _neutralise(f.tax_code),
-                                 _neutralise(f.admin_unit.name if f.admin_unit_id else ""), f.compliance,
+                writer.writerow([f.pk, neutralise(f.name), neutralise(f.tax_code),
+                                 neutralise(f.admin_unit.name if f.admin_unit_id else ""), f.compliance,
                                  f.permit_expiry or "", f.open_remedies, f"{f.geom.x:.6f}", f"{f.geom.y:.6f}"])
             response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = 'attachment; filename="co-so-theo-tuan-thu.csv"'
