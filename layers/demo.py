@@ -12,7 +12,6 @@ Demo enterprises are kept (matched by tax code), so their accounts survive a rel
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from datetime import date
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from geoportal.audit.services import audit_record
 from geoportal.catalogues.models import CatalogueEntry, FixtureLoad
+from geoportal.catalogues.services import files_digest
 from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 from layers.choices import ApprovalStatus
@@ -72,14 +72,6 @@ def layers_dir() -> Path:
 def layer_files() -> list[Path]:
     """Every file of the demo layers, in a stable order (also hashed by load_demo_data)."""
     return sorted(p for p in layers_dir().glob("*") if p.is_file())
-
-
-def _digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def _read(name: str) -> dict:
@@ -403,7 +395,7 @@ def load_demo_layers(stdout=None, *, force: bool = False) -> dict[str, int]:
     paths = layer_files()
     if not paths:
         raise DemoLayersError(f"no files in {layers_dir()}; run fixtures/tools/build_demo_layers.py")
-    digest = _digest(paths)
+    digest = files_digest(paths)
     done = FixtureLoad.objects.filter(name=DATASET).first()
     if not force and done and done.digest == digest and Facility.objects.filter(is_demo=True).exists():
         if stdout is not None:

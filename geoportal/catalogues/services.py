@@ -1,6 +1,8 @@
 """Writes to catalogues, audited so that every edit has a history."""
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -26,3 +28,12 @@ def catalogue_entry_upsert(*, actor, catalogue: Catalogue, code: str, values: di
         audit_record(actor=actor, action="catalogue.create" if created else "catalogue.update",
                      obj=entry, changes=changes)
     return entry
+
+
+def files_digest(paths: list[Path]) -> str:
+    """SHA-256 over the names and contents of fixture files: the version a FixtureLoad records."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()

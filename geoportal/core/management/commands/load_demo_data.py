@@ -5,7 +5,6 @@ SHA-256 is kept in catalogues.FixtureLoad), so `make run` stays fast.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from pathlib import Path
@@ -18,7 +17,7 @@ from django.db import transaction
 
 from geoportal.audit.services import audit_record
 from geoportal.catalogues.models import Catalogue, FixtureLoad
-from geoportal.catalogues.services import catalogue_entry_upsert
+from geoportal.catalogues.services import catalogue_entry_upsert, files_digest
 from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 from geoportal.organisations.services import admin_units_import, organisation_upsert
@@ -32,14 +31,6 @@ DATASET = "demo"
 def fixture_files() -> list[Path]:
     return sorted([*(FIXTURES / "demo").glob("*.json"), FIXTURES / "demo" / "admin_units.geojson",
                    *(FIXTURES / "catalogues").glob("*.json"), *layer_files()])
-
-
-def files_digest(paths: list[Path]) -> str:
-    h = hashlib.sha256()
-    for p in paths:
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
 
 
 def load_catalogues() -> int:
