@@ -134,6 +134,6 @@ class LayerPublicationAdmin(AuditedModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from django.core.cache import cache
+        from layers.publishing import forget
 
-        cache.delete(f"layers:publication:{obj.layer}")
+        forget(obj.layer)

@@ -25,6 +25,11 @@ def _key(slug: str) -> str:
     return f"layers:publication:{slug}"
 
 
+def forget(slug: str) -> None:
+    """Drop the cached publication of a layer (after the Department changed it)."""
+    cache.delete(_key(slug))
+
+
 def publication(slug: str):
     """The LayerPublication of a layer (cached briefly; cleared on change), or None."""
     from layers.models import LayerPublication
@@ -80,7 +85,7 @@ def publication_update(*, actor, slug: str, values: dict[str, Any]):
     pub.full_clean()
     pub.save()
     audit_record(actor=actor, action="publication.update", obj=pub, changes=diff(before, snapshot(pub)))
-    transaction.on_commit(lambda: cache.delete(_key(slug)))
+    transaction.on_commit(lambda: forget(slug))
     return pub
 
 
@@ -100,5 +105,5 @@ def ensure_default_publications() -> int:
         created += was_created
     if created:
         for slug in seed["layers"]:
-            cache.delete(_key(slug))
+            forget(slug)
     return created

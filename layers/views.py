@@ -16,6 +16,7 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 
 from geoportal.accounts.choices import Role
 from geoportal.core.html import json_for_script
+from geoportal.core.pagination import query_string_without_page
 from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import Organisation
 from geoportal.scopes import Action, get_scoped_or_404, scope_for
@@ -28,12 +29,6 @@ from layers.registry import LAYERS, Layer
 from layers.selectors import facility_records, layer_list, public_permits, zone_records
 from layers.services.approval import TransitionError, entry_approve, entry_reject
 from layers.services.monthly import is_late, month_start, monthly_declare_no_change
-
-
-def _query_string(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 class LayerMixin:
@@ -58,7 +53,7 @@ class LayerListView(LoginRequiredMixin, LayerMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         fields = {f.name: f for f in self.layer.model._meta.fields}
-        ctx.update(layer=self.layer, filter=self.filterset, query_string=_query_string(self.request),
+        ctx.update(layer=self.layer, filter=self.filterset, query_string=query_string_without_page(self.request),
                    columns=[(c, fields[c].verbose_name) for c in self.layer.columns])
         return ctx
 
@@ -126,7 +121,7 @@ class PermitListView(LoginRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        ctx.update(filter=self.filterset, query_string=_query_string(self.request),
+        ctx.update(filter=self.filterset, query_string=query_string_without_page(self.request),
                    rows=[(p, p.state(today)) for p in ctx["object_list"]])
         return ctx
 
@@ -166,7 +161,7 @@ class InspectionListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(filter=self.filterset, query_string=_query_string(self.request))
+        ctx.update(filter=self.filterset, query_string=query_string_without_page(self.request))
         return ctx
 
 

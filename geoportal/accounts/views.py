@@ -12,6 +12,7 @@ from geoportal.accounts.models import User
 from geoportal.accounts.selectors import users_for
 from geoportal.accounts.services import user_mark_reviewed
 from geoportal.audit.models import AuditEvent
+from geoportal.core.pagination import query_string_without_page
 from geoportal.core.viewsets import CapabilityRequiredMixin
 from geoportal.scopes import Action, Capability, get_scoped_or_404, has_capability
 
@@ -29,9 +30,7 @@ class UserListView(CapabilityRequiredMixin, ListView):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
         ctx["can_review"] = has_capability(self.request.user, Capability.ACCOUNTS_REVIEW)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
+        ctx["query_string"] = query_string_without_page(self.request)
         return ctx
 
 

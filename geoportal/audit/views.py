@@ -2,6 +2,7 @@ from django.views.generic import DetailView, ListView
 
 from geoportal.audit.filters import AuditEventFilter
 from geoportal.audit.models import AuditEvent
+from geoportal.core.pagination import query_string_without_page
 from geoportal.core.viewsets import CapabilityRequiredMixin
 from geoportal.scopes import Capability
 
@@ -19,9 +20,7 @@ class AuditListView(CapabilityRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
+        ctx["query_string"] = query_string_without_page(self.request)
         return ctx
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from geoportal.accounts.services import account_handover
+from geoportal.core.pagination import query_string_without_page
 from geoportal.core.viewsets import CapabilityRequiredMixin
 from geoportal.organisations.filters import OrganisationFilter
 from geoportal.organisations.forms import HandoverForm
@@ -27,9 +28,7 @@ class OrganisationListView(CapabilityRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["filter"] = self.filterset
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        ctx["query_string"] = query.urlencode()
+        ctx["query_string"] = query_string_without_page(self.request)
         return ctx
 
 
