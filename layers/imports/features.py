@@ -106,13 +106,7 @@ class FeatureImporter:
         with transaction.atomic():
             for start in range(0, len(self.table.rows), BATCH_SIZE):
                 self._batch(self.table.rows[start:start + BATCH_SIZE])
-            if self.report.rejected and not self.dry_run:
-                self.report.aborted = True
-            if self.dry_run or self.report.rejected:
-                transaction.set_rollback(True)
-                for row in self.report.rows:  # ids of rolled-back rows mean nothing
-                    if row.outcome == CREATE:
-                        row.object_id = None
+            self.report.conclude(dry_run=self.dry_run)
         return self.report
 
     # --- per batch ----------------------------------------------------------------

@@ -261,13 +261,7 @@ class PermitBookImporter:
             self._load({fold(clean_text(r.cells.get("name"))) for r in self.book.rows})
             for row in self.book.rows:
                 self.report.add(self._row(row))
-            if self.report.rejected and not self.dry_run:
-                self.report.aborted = True
-            if self.dry_run or self.report.rejected:
-                transaction.set_rollback(True)
-                for row in self.report.rows:  # ids of rolled-back rows mean nothing
-                    if row.outcome == CREATE:
-                        row.object_id = None
+            self.report.conclude(dry_run=self.dry_run)
         return self.report
 
     def _load(self, names: set[str]) -> None:

@@ -53,6 +53,19 @@ class ImportReport:
     source_srid: int | None = None
     aborted: bool = False
 
+    def conclude(self, *, dry_run: bool) -> None:
+        """End an import inside its transaction: a dry run, or any rejected row, rolls
+        everything back (all-or-nothing); ids of rolled-back rows are cleared."""
+        from django.db import transaction
+
+        if self.rejected and not dry_run:
+            self.aborted = True
+        if dry_run or self.rejected:
+            transaction.set_rollback(True)
+            for row in self.rows:  # ids of rolled-back rows mean nothing
+                if row.outcome == CREATE:
+                    row.object_id = None
+
     def add(self, row: RowReport) -> RowReport:
         self.rows.append(row)
         return row
