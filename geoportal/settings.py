@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "geoportal.audit",
     "geoportal.catalogues",
     "layers",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -227,6 +228,28 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
                      "QUEUES": ["default"]}}
 EXPORT_MAX_ROWS = env.int("EXPORT_MAX_ROWS", default=50_000)  # larger exports run in the background
+
+# --- Annual BVMT reports (issue 5) ----------------------------------------------------
+# Trusted roots for report signatures: PEM files. The default is the DEMO CA shipped
+# in fixtures/demo/pki (clearly labelled, never for production).
+DEMO_PKI_DIR = BASE_DIR / "fixtures" / "demo" / "pki"
+REPORT_TRUST_ROOTS = env.list("REPORT_TRUST_ROOTS", default=[str(DEMO_PKI_DIR / "demo-root-ca.pem")])
+# The agency's e-seal that signs receipts (PKCS#12 file and its password).
+REPORT_ESEAL_P12 = env.str("REPORT_ESEAL_P12", default=str(DEMO_PKI_DIR / "agency-eseal.p12"))
+REPORT_ESEAL_PASSWORD = env.str("REPORT_ESEAL_PASSWORD", default="HaiPhong@2025" if DEBUG else "")
+if not DEBUG and not REPORT_ESEAL_PASSWORD:
+    raise ImproperlyConfigured("REPORT_ESEAL_P12 and REPORT_ESEAL_PASSWORD (the agency's e-seal that signs "
+                               "report receipts) must be set when DEBUG is off (see README.md, Configuration).")
+# RFC 3161 time-stamping authority: PAdES B-T when set, B-B otherwise.
+REPORT_TSA_URL = env.str("REPORT_TSA_URL", default="")
+# Who receives a report (Art. 66(5) Circular 02/2022), in this order.
+REPORT_RECIPIENT_RULES = env.list("REPORT_RECIPIENT_RULES",
+                                  default=["permit_issuer", "department", "zone_board", "zone_investor"])
+REPORT_UPLOAD_MAX_BYTES = env.int("REPORT_UPLOAD_MAX_BYTES", default=30 * 1024 * 1024)
+# Reminder e-mails: days before the deadline (negative: after it).
+REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[30, 7, 1, -1])
+# Periodic work that `manage.py run_scheduler` enqueues (task path, interval in seconds).
+PERIODIC_TASKS = [("reports.tasks.send_report_reminders", 6 * 3600)]
 
 # --- Cache: in-process by default ------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}

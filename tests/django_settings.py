@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789abcdefghijkl
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 # Tests and the live server speak plain HTTP on loopback; TLS-only flags would drop cookies.
 os.environ.setdefault("SECURE_TLS", "false")
+# The demo e-seal (fixtures/demo/pki) signs receipts in tests.
+os.environ.setdefault("REPORT_ESEAL_PASSWORD", "HaiPhong@2025")
 os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/geoportal")
 
 from geoportal.settings import *  # noqa: E402,F401,F403

@@ -13,7 +13,8 @@ KEY = "k" * 50
 def load_settings(**env):
     """Import geoportal.settings in a fresh interpreter with exactly this environment."""
     clean = {k: v for k, v in os.environ.items() if k not in {
-        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_TLS", "DJANGO_SETTINGS_MODULE"}}
+        "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SECURE_TLS", "DJANGO_SETTINGS_MODULE",
+        "REPORT_ESEAL_PASSWORD"}}
     clean.update(env)
     code = ("import json, geoportal.settings as s; print(json.dumps({k: getattr(s, k) for k in "
             "['DEBUG','SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SECURE_HSTS_SECONDS','SECURE_SSL_REDIRECT',"
@@ -33,9 +34,11 @@ def test_refuses_to_start_without_secret_key_when_debug_is_off():
     ({"SECRET_KEY": KEY, "ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS"),
     ({"SECRET_KEY": KEY, "ALLOWED_HOSTS": "a.vn", "DATABASE_URL": ""}, "DATABASE_URL"),
     ({"SECRET_KEY": KEY, "ALLOWED_HOSTS": "a.vn", "DATABASE_URL": "sqlite:///x.db"}, "postgis"),
+    ({"SECRET_KEY": KEY, "REPORT_ESEAL_PASSWORD": ""}, "REPORT_ESEAL_PASSWORD"),
 ])
 def test_other_fail_fast_checks(env, needle):
-    base = {"DEBUG": "false", "ALLOWED_HOSTS": "a.vn", "DATABASE_URL": "postgis://u@h/db"}
+    base = {"DEBUG": "false", "ALLOWED_HOSTS": "a.vn", "DATABASE_URL": "postgis://u@h/db",
+            "REPORT_ESEAL_PASSWORD": "seal-password"}
     r = load_settings(**{**base, **env})
     assert r.returncode != 0 and needle in r.stderr
 
@@ -44,7 +47,7 @@ def test_secure_defaults_in_production():
     import json
 
     r = load_settings(DEBUG="false", SECRET_KEY=KEY, ALLOWED_HOSTS="geoportal.example.vn",
-                      DATABASE_URL="postgis://u@h/db")
+                      DATABASE_URL="postgis://u@h/db", REPORT_ESEAL_PASSWORD="seal-password")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"] and s["SECURE_SSL_REDIRECT"]
