@@ -19,6 +19,7 @@ def setup() -> None:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
     os.environ.setdefault("SECURE_TLS", "false")
+    os.environ.setdefault("REPORT_ESEAL_PASSWORD", "HaiPhong@2025")  # the demo e-seal (fixtures/demo/pki)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

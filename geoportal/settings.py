@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "geoportal.core.context_processors.portal",
                 "layers.context_processors.register_nav",
+                "reports.context_processors.reports_nav",
 
             ],
         },
@@ -308,7 +309,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 SILENCED_SYSTEM_CHECKS = [

@@ -32,9 +32,11 @@ urlpatterns = [
     path("ogcapi/", include("layers.ogcapi.urls")),
     path("tiles/", include("layers.tiles.urls")),
     path("exports/", include("layers.exports.urls")),
+    path("", include("reports.urls")),  # before layers: its <slug>/<pk>/ catches the rest
     path("", include("layers.urls")),
     # REST API
     path("api/v1/", include("geoportal.core.api_urls")),
+    path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("layers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -21,7 +21,13 @@ fi
 # exports; it stops with the server.
 .venv/bin/python manage.py db_worker --interval 2 > .data/worker.log 2>&1 &
 WORKER_PID=$!
-stop_worker() { kill "$WORKER_PID" 2>/dev/null; wait "$WORKER_PID" 2>/dev/null || true; }
+# Periodic work (report reminders, ...): enqueues settings.PERIODIC_TASKS for the worker.
+.venv/bin/python manage.py run_scheduler > .data/scheduler.log 2>&1 &
+SCHEDULER_PID=$!
+stop_worker() {
+  kill "$WORKER_PID" "$SCHEDULER_PID" 2>/dev/null
+  wait "$WORKER_PID" "$SCHEDULER_PID" 2>/dev/null || true
+}
 trap stop_worker EXIT
 trap 'stop_worker; exit 0' INT TERM  # Ctrl-C is the normal way to stop: exit 0
 

@@ -7,6 +7,7 @@ PACKAGES=(
   postgresql-15 postgresql-15-postgis-3 postgresql-client-15  # private PostGIS cluster
   gdal-bin libgdal32 libgeos-c1v5 libproj25 proj-bin proj-data # GeoDjango (ctypes) and ogr2ogr/ogrinfo
   poppler-utils                                                 # pdfsig, pdftoppm
+  libnss3-tools                                                 # certutil: pdfsig trusts the demo CA in tests
   fonts-dejavu-core fonts-noto-core                             # Vietnamese glyphs for PDFs and pages
   libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0          # WeasyPrint
   gettext                                                       # compilemessages (msgfmt)

@@ -221,6 +221,16 @@ COVERED = {
     "layers:catalogue-jsonld": "public (layers/tests/test_catalogue.py)",
     "layers:catalogue-dataset": "public (layers/tests/test_catalogue.py)", "layers:feature-edit": "layers/tests/test_feature_forms.py",
     "layers:inspection-edit": "layers/tests/test_record_forms.py", "layers:permit-list": "test_workflow_pages_by_role",
+    **{f"reports:{name}": "reports/tests/test_permission_matrix_reports.py" for name in (
+        "portal", "detail", "edit", "sign", "template", "review", "officer-list")},
+    **{name: "reports/tests/test_permission_matrix_reports.py" for name in (
+        "report-list", "report-detail", "report-accept", "report-return")},
+    "reports:open": "reports/tests/test_workflow.py (enterprise) + test_open_refuses_others",
+    "reports:render": "reports/tests/test_workflow.py", "reports:rendered": "reports/tests/test_workflow.py",
+    "reports:file": "reports/tests/test_workflow.py + test_files_follow_scope",
+    "reports:import": "reports/tests/test_report_pages.py", "reports:query": "reports/tests/test_analytics.py",
+    "report-validate": "reports/tests/test_report_api.py", "report-data": "reports/tests/test_report_api.py",
+    "report-submit": "reports/tests/test_report_api.py",
     **{f"layer-{slug}-{kind}": "layers/tests/test_permission_matrix_layers.py"
        for slug in ("facilities", "zones", "protected-areas", "degraded-areas", "incidents", "craft-villages",
                     "waste-facilities", "water-areas") for kind in ("list", "detail")},
