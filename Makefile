@@ -23,7 +23,7 @@ shell:
 	@bash -c 'source scripts/env.sh && bash scripts/prepare.sh && .venv/bin/python manage.py shell'
 
 messages:
-	@bash -c 'source scripts/env.sh && .venv/bin/python manage.py makemessages -l vi --no-obsolete --ignore ".venv/*" --ignore ".data/*" --ignore "tests/*" --ignore "fixtures/*" && .venv/bin/python locale/tools/vi_translations.py'
+	@bash -c 'source scripts/env.sh && .venv/bin/python manage.py makemessages -l vi --no-obsolete --ignore ".venv/*" --ignore ".data/*" --ignore "tests/*" --ignore "fixtures/*" --ignore ".bench-venv/*" && .venv/bin/python locale/tools/vi_translations.py'
 
 check:
 	@bash -c 'source scripts/env.sh && .venv/bin/python manage.py check'

@@ -131,10 +131,14 @@ def demo_counts() -> dict[str, int]:
 
 def delete_demo_layers() -> None:
     """Delete every demo row of the layers (not the enterprises, not the species)."""
-    Remedy.objects.filter(inspection__is_demo=True).delete()
-    DischargeStream.objects.filter(permit__is_demo=True).delete()
-    TrialOperation.objects.filter(permit__is_demo=True).delete()
-    SpeciesRecord.objects.filter(protected_area__is_demo=True).delete()
+    # "parent_id IN (SELECT id FROM parent WHERE is_demo)", not a filter across the join:
+    # Django turns that into "id IN (SELECT ... child JOIN parent)", which the planner ran as
+    # a cubic nested loop on freshly loaded, unanalysed tables (minutes in the test suite).
+    demo_permits = Permit.objects.filter(is_demo=True).values("pk")
+    Remedy.objects.filter(inspection_id__in=Inspection.objects.filter(is_demo=True).values("pk")).delete()
+    DischargeStream.objects.filter(permit_id__in=demo_permits).delete()
+    TrialOperation.objects.filter(permit_id__in=demo_permits).delete()
+    SpeciesRecord.objects.filter(protected_area_id__in=ProtectedArea.objects.filter(is_demo=True).values("pk")).delete()
     Permit.objects.filter(is_demo=True, supersedes__isnull=False).update(supersedes=None)
     try:
         for model in DEMO_MODELS:

@@ -24,6 +24,7 @@ from layers.choices import ApprovalStatus
 from layers.documents.selectors import target_type_of
 from layers.filters import InspectionFilter, PermitFilter
 from layers.models import Facility, IndustrialZone, Inspection, MonthlyUpdate, Permit, ProtectedArea
+from layers.panels import panels_for
 from layers.publishing import public_fields
 from layers.registry import LAYERS, Layer
 from layers.selectors import facility_records, layer_list, public_permits, zone_records
@@ -90,6 +91,7 @@ class FeatureDetailView(LayerMixin, DetailView):
         ctx.update(layer=self.layer, attributes=attributes, private=private,
                    geometry_json=json_for_script({"type": "Feature", "geometry": json.loads(obj.geom.json),
                                                   "properties": {"name": obj.name}}))
+        ctx["panels"] = panels_for(feature=obj, user=user) if private else []
         if private and isinstance(obj, Facility):
             ctx.update(facility_records(facility=obj, user=user))
         elif private and isinstance(obj, IndustrialZone):

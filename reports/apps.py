@@ -6,3 +6,9 @@ class ReportsConfig(AppConfig):
     name = "reports"
     label = "reports"
     verbose_name = _("Annual environmental protection reports")
+
+    def ready(self):
+        from layers.panels import register_panel
+        from reports.panels import reports_panel
+
+        register_panel(reports_panel)

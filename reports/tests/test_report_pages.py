@@ -102,3 +102,15 @@ def test_files_follow_scope(world, rw, client):
                                                                                   else 404)
     client.logout()
     assert client.get(f"/reports/{report.pk}/r1/receipt.pdf").status_code == 302
+
+
+def test_facility_page_lists_its_reports_in_scope(world, rw, client):
+    client.force_login(world.users["dept_officer"])
+    page = client.get(f"/facilities/{rw.facility_a.pk}/").content.decode()
+    assert 'data-testid="feature-reports"' in page and f"/reports/{rw.report_a.pk}/" in page
+    # a draft is the enterprise's own: not on the officer's view of the facility page
+    page = client.get(f"/facilities/{rw.draft_facility_a.pk}/").content.decode()
+    assert f"/reports/{rw.draft_a.pk}/" not in page
+    client.force_login(world.users["enterprise_user"])
+    page = client.get(f"/facilities/{rw.draft_facility_a.pk}/").content.decode()
+    assert f"/reports/{rw.draft_a.pk}/" in page
