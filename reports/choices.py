@@ -7,7 +7,7 @@ class ReportStatus(models.TextChoices):
     """The report workflow (DESIGN.md section 5); only reports/services/workflow.py changes it."""
 
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", _("Submitted, awaiting review")
     RETURNED = "returned", _("Returned for correction")
     ACCEPTED = "accepted", _("Accepted")
 

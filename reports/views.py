@@ -13,10 +13,12 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import ListView, TemplateView
 
 from geoportal.accounts.choices import Role
@@ -231,6 +233,7 @@ class PortalSignForm(forms.Form):
         return upload
 
 
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
 class ReportSignView(LoginRequiredMixin, View):
     """Sign and submit: upload the PDF signed with the enterprise's own tool, or sign here."""
 

@@ -207,3 +207,25 @@ def generate_demo_pki(out_dir: Path, *, now: dt.datetime | None = None) -> list[
                            enterprises=", ".join(f"{t} ({n})" for n, t in enterprises))
     write("README.md", readme.encode("utf-8"))
     return written
+
+
+def enterprise_unit_subject(name: str, tax_code: str, unit: str) -> x509.Name:
+    """An enterprise subject with an organisational unit (OU), e.g. the unit's e-seal next to the
+    legal representative's signing certificate; the tax code is the enterprise's (UID = MST:…)."""
+    return x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+        x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit),
+        x509.NameAttribute(NameOID.COMMON_NAME, fit_common_name(f"{name} - {unit}")),
+        x509.NameAttribute(NameOID.USER_ID, f"MST:{tax_code}"),
+    ])
+
+
+def issue_enterprise_pkcs12(directory: Path, *, name: str, tax_code: str, not_before: dt.datetime,
+                            not_after: dt.datetime, unit: str = "") -> bytes:
+    """A PKCS#12 (demo password) with a new certificate of enterprise `tax_code` issued by the demo root
+    in `directory`, made in memory (tests: a second certificate of one enterprise, an expired one, …)."""
+    root = load_root(directory)
+    subject = enterprise_unit_subject(name, tax_code, unit) if unit else enterprise_subject(name, tax_code)
+    issued = mint(subject=subject, issuer=root, not_before=not_before, not_after=not_after)
+    return pkcs12_bytes(issued, chain=[root.cert], friendly_name=tax_code)

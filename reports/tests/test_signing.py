@@ -19,6 +19,7 @@ from django.db import transaction
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
+from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.timestamps import DummyTimeStamper, HTTPTimeStamper
 
 from reports.pdf.samples import sample_data
@@ -51,9 +52,8 @@ def dummy_tsa() -> DummyTimeStamper:
             serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
 
 
-def append_page_content(pdf: bytes, text: bytes = b"0 0 1 rg 50 50 300 300 re f") -> bytes:
-    """An incremental update that draws over page 1 (the incremental-saving / shadow attack)."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+def draw_over_first_page(writer: IncrementalPdfFileWriter, text: bytes = b"0 0 1 rg 50 50 300 300 re f") -> None:
+    """Add a content stream to page 1 in the writer's pending update."""
     page_ref = writer.root["/Pages"]["/Kids"][0]
     page = page_ref.get_object()
     stream = generic.StreamObject(stream_data=text)
@@ -61,6 +61,12 @@ def append_page_content(pdf: bytes, text: bytes = b"0 0 1 rg 50 50 300 300 re f"
     existing = list(contents) if isinstance(contents, generic.ArrayObject) else [page.raw_get("/Contents")]
     page["/Contents"] = generic.ArrayObject([*existing, writer.add_object(stream)])
     writer.update_container(page)
+
+
+def append_page_content(pdf: bytes, text: bytes = b"0 0 1 rg 50 50 300 300 re f") -> bytes:
+    """An incremental update that draws over page 1 (the incremental-saving / shadow attack)."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    draw_over_first_page(writer, text)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -110,6 +116,10 @@ def test_signed_with_the_demo_ca_is_accepted(rendered, signed):
     assert d["signing_time"] and d["pyhanko_version"]
     assert d["signer_name"] == "Công ty TNHH Thép Đình Vũ (demo)" and d["tax_code"] == TAX_CODE
     assert d["signed_at"] == d["signing_time"]
+    [entry] = d["signatures"]
+    assert entry["field"] == SIGN["field_name"] and entry["tax_code"] == TAX_CODE and entry["visible"] is False
+    assert (entry["coverage"], entry["modification_level"], entry["signed_at"]) == ("ENTIRE_FILE", "NONE",
+                                                                                   d["signed_at"])
 
 
 def test_tampered_after_signing_is_broken(rendered, signed):
@@ -155,13 +165,31 @@ def test_page_changed_after_signing_is_modified(rendered, signed):
     assert v.details["modification_level"] == "OTHER"
 
 
-def test_second_signature_is_modified_after_signing(rendered, signed):
-    """The portal's rule is stricter than pyHanko's policy: even another signature after the first is refused."""
+def test_second_signature_by_the_same_enterprise_is_accepted(rendered, signed):
+    """This test used to expect modified_after_signing: the portal accepted one signature only. Art. 65
+    Circular 02/2022 wants the competent person's e-signature AND the unit's e-seal on an electronic
+    report, so a later revision that only adds a signature of the same enterprise is now accepted
+    (pyHanko rates it FORM_FILLING for the first signature). test_signing_multi.py has the other cases."""
     twice = Pkcs12Signer(p12(f"enterprise-{TAX_CODE}.p12"), PASSWORD, use_settings_tsa=False).sign(
         signed, field_name="ChuKyThuHai", reason="x", location="Hải Phòng")
     v = verify_report_pdf(twice, rendered=rendered["report"], expected_tax_code=TAX_CODE)
-    check(v, "modified_after_signing")
-    assert v.details["modification_level"] == "FORM_FILLING"
+    check(v, "ok", "2 valid signatures")
+    assert [s["field"] for s in v.details["signatures"]] == [SIGN["field_name"], "ChuKyThuHai"]
+    assert v.details["modification_level"] == "FORM_FILLING"  # the top level is the first (primary) signature
+    assert v.details["signatures"][1]["coverage"] == "ENTIRE_FILE"
+
+
+def test_signing_revision_that_also_changes_the_page_is_different_document(rendered):
+    """The signature covers the revision right after the rendered one, but that same update also draws
+    over page 1: what was signed is not what the portal rendered."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(rendered["report"]), strict=False)
+    draw_over_first_page(writer)
+    signer = load_pkcs12_signer(p12(f"enterprise-{TAX_CODE}.p12"), PASSWORD)
+    meta = signers.PdfSignatureMetadata(field_name="ChuKy", subfilter=SigSeedSubFilter.PADES)
+    out = signers.PdfSigner(meta, signer=signer).sign_pdf(writer, output=io.BytesIO()).getvalue()
+    v = verify_report_pdf(out, rendered=rendered["report"], expected_tax_code=TAX_CODE)
+    check(v, "different_document")
+    assert v.details["signed_revision"] == 1 and v.details["coverage"] == "ENTIRE_FILE"
 
 
 def test_document_timestamp_after_signing_is_still_ok(rendered, signed):
