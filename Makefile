@@ -6,6 +6,7 @@ help:
 	@echo "make run    - install what is missing, migrate, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   - the same set-up, then the whole pytest suite on real PostGIS"
 	@echo "make stop   - stop the private PostGIS cluster"
+	@echo "make clean-db - drop the development database and uploads (make run rebuilds them)"
 
 run:
 	@bash scripts/serve.sh
@@ -15,6 +16,9 @@ test:
 
 stop:
 	@bash scripts/pg.sh stop
+
+clean-db:
+	@bash scripts/pg.sh drop_db
 
 db-status:
 	@bash scripts/pg.sh status

@@ -67,6 +67,13 @@ stop() {
 
 status() { as_pg "$BIN/pg_ctl" -D "$DATA" status; }
 
+# Drop the portal's database (not the cluster) and its uploaded files; the next
+# `make run` recreates, migrates and reloads the demo data. For development only.
+drop_db() {
+  psql_pg -d postgres -c "drop database if exists \"$DB\" with (force)"
+  rm -rf "$ROOT/.data/media"
+}
+
 url() { echo "postgis://postgres@127.0.0.1:$PORT/$DB"; }
 
 "${1:-start}"

@@ -27,7 +27,8 @@ FIXTURES = settings.BASE_DIR / "fixtures"
 
 def load(*args: str) -> str:
     out = StringIO()
-    call_command("load_demo_data", *args, stdout=out, stderr=StringIO())
+    # The demo reports (35 s of rendering and signing) have their own tests: reports/tests/test_demo_reports.py.
+    call_command("load_demo_data", "--no-reports", *args, stdout=out, stderr=StringIO())
     return out.getvalue()
 
 

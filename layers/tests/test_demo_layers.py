@@ -57,7 +57,7 @@ def demo(django_db_setup, django_db_blocker):
         try:
             out = StringIO()
             started = time.perf_counter()
-            call_command("load_demo_data", stdout=out, stderr=StringIO())
+            call_command("load_demo_data", "--no-reports", stdout=out, stderr=StringIO())
             yield {"seconds": time.perf_counter() - started, "out": out.getvalue()}
         finally:
             transaction.set_rollback(True)
@@ -323,7 +323,7 @@ def test_reload_is_idempotent(demo):
     out = StringIO()
     assert load_demo_layers(stdout=out) == before
     assert "unchanged" in out.getvalue()
-    call_command("load_demo_data", stdout=out, stderr=StringIO())
+    call_command("load_demo_data", "--no-reports", stdout=out, stderr=StringIO())
     assert "already loaded" in out.getvalue()
     assert list(AuditEvent.objects.filter(pk__gt=last_event).values_list("action", flat=True)) == new
 

@@ -19,7 +19,7 @@ TITLE_EN = "Hai Phong environmental geoportal"
 @pytest.fixture
 def demo_data(live_server):
     """The demo data set, committed so that the live server sees it."""
-    call_command("load_demo_data", stdout=StringIO())
+    call_command("load_demo_data", "--no-reports", stdout=StringIO())
 
 
 def wait_for_map(page) -> str:

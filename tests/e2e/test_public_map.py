@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 @pytest.fixture
 def demo_data(live_server):
-    call_command("load_demo_data", stdout=StringIO(), stderr=StringIO())
+    call_command("load_demo_data", "--no-reports", stdout=StringIO(), stderr=StringIO())
 
 
 def test_public_map(demo_data, live_server, page, page_log, artifacts_dir):

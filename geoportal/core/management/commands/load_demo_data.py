@@ -22,6 +22,7 @@ from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 from geoportal.organisations.services import admin_units_import, organisation_upsert
 from layers.demo import layer_files, load_demo_layers
+from reports.demo import load_demo_reports, report_fixture_files
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 DEMO_PASSWORD = "HaiPhong@2025"  # demo accounts only; documented in README.md
@@ -29,8 +30,8 @@ DATASET = "demo"
 
 
 def fixture_files() -> list[Path]:
-    return sorted([*(FIXTURES / "demo").glob("*.json"), FIXTURES / "demo" / "admin_units.geojson",
-                   *(FIXTURES / "catalogues").glob("*.json"), *layer_files()])
+    return sorted({*(FIXTURES / "demo").glob("*.json"), FIXTURES / "demo" / "admin_units.geojson",
+                   *(FIXTURES / "catalogues").glob("*.json"), *layer_files(), *report_fixture_files()})
 
 
 def load_catalogues() -> int:
@@ -134,6 +135,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="reload even if unchanged")
+        parser.add_argument("--no-reports", action="store_true",
+                            help="leave out the demo annual reports (about 35 s of rendering and signing)")
 
     def handle(self, *args, **opts):
         paths = fixture_files()
@@ -151,6 +154,8 @@ class Command(BaseCommand):
             n_entries = load_catalogues()
             n_orgs, n_users = load_organisations_and_users(self.stdout)
             load_demo_layers(stdout=self.stdout)
+            if not opts["no_reports"]:
+                load_demo_reports(stdout=self.stdout)
             FixtureLoad.objects.update_or_create(name=DATASET, defaults={"digest": digest})
             audit_record(action="fixtures.load", changes={"dataset": DATASET, "digest": digest})
         self.stdout.write(self.style.SUCCESS(
