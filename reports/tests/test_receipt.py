@@ -22,6 +22,16 @@ from reports.signing import demo_pki
 from reports.signing.eseal import ESEAL_FIELD, seal_pdf
 from reports.signing.verify import verify_receipt_pdf
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages are asserted in their English source; Vietnamese is checked in test_i18n-style tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 SHA = "9f2c" * 16
 FACTS = ReceiptFacts(
     receipt_number="BN-2026-000123",

@@ -27,6 +27,16 @@ from reports.signing import demo_pki
 from reports.signing.signers import Pkcs12Signer, SigningError, load_pkcs12_signer, pades_sign, settings_timestamper
 from reports.signing.verify import CODES, certificate_tax_code, verify_report_pdf, verify_signed_pdf
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages are asserted in their English source; Vietnamese is checked in test_i18n-style tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 # The module fixtures write (and roll back) rows: the mark makes pytest-django set up the test database.
 pytestmark = pytest.mark.django_db
 PKI = Path(settings.DEMO_PKI_DIR)

@@ -37,6 +37,16 @@ from reports.tests.test_signing import (
     p12,
 )
 
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """The messages are asserted in their English source; Vietnamese is checked in test_i18n-style tests."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 pytestmark = pytest.mark.django_db
 COMPANY = "Công ty TNHH Thép Đình Vũ (demo)"
 NOW = dt.datetime.now(dt.UTC)

@@ -162,6 +162,7 @@ def test_signature_by_another_enterprise_is_rejected_with_its_reason(world, rw, 
                                                      "signed_pdf": SimpleUploadedFile("bc.pdf", signed)})
     assert r.status_code == 400
     assert b'data-code="wrong_signer"' in r.content
+    assert "không phải của doanh nghiệp" in r.content.decode()  # the reason, in the user's language
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT and not report.submissions.exists()
     assert AuditEvent.objects.filter(action="report.signature_rejected", object_id=str(report.pk)).exists()
