@@ -472,6 +472,7 @@ class OfficerReportListView(OfficerRequiredMixin, ListView):
             facilities = facilities.filter(permit_class=PermitClass.GPMT)
         elif params.get("form") == "05.B":
             facilities = facilities.filter(permit_class=PermitClass.DKMT)
+        self.summary = _summary(facilities)
         state = params.get("state")
         if state == "missing":
             facilities, zones = facilities.filter(report_received__isnull=True), zones.filter(report_received__isnull=True)
@@ -491,7 +492,21 @@ class OfficerReportListView(OfficerRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        ctx.update(year=self.year, filter_form=self.filter_form, zones=self.zones[:200],
+        ctx.update(year=self.year, filter_form=self.filter_form, zones=self.zones[:200], summary=self.summary,
                    query_string=query_string_without_page(self.request), today=timezone.localdate(),
                    ReportStatus=ReportStatus)
         return ctx
+
+
+def _summary(facilities) -> dict:
+    """Counts of the year's filers by state, in one query (the figures above the list)."""
+    from django.db.models import Count, Q
+
+    received = Q(report_received__isnull=False)
+    return facilities.order_by().aggregate(
+        total=Count("pk"), received=Count("pk", filter=received),
+        accepted=Count("pk", filter=received & Q(report_status=ReportStatus.ACCEPTED)),
+        awaiting=Count("pk", filter=received & Q(report_status=ReportStatus.SUBMITTED)),
+        returned=Count("pk", filter=received & Q(report_status=ReportStatus.RETURNED)),
+        missing=Count("pk", filter=Q(report_received__isnull=True)),
+        late=Count("pk", filter=Q(is_late=True)))

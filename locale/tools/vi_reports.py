@@ -417,3 +417,13 @@ VI.update({
     "Submitted on": "Ngày nộp",
     "Computed from the table's rows when it has any.": "Tự động tính từ các dòng của bảng (nếu bảng có dữ liệu).",
 })
+
+# The officers' summary above the list of filers.
+VI.update({
+    "Facilities that must report": "Số cơ sở phải báo cáo",
+    "Reports received": "Số báo cáo đã tiếp nhận",
+    "accepted": "đã chấp nhận",
+    "awaiting review": "chờ rà soát",
+    "returned": "đã trả lại",
+    "Late or missing after the deadline": "Nộp muộn hoặc chưa nộp khi đã quá hạn",
+})

@@ -114,3 +114,24 @@ def test_facility_page_lists_its_reports_in_scope(world, rw, client):
     client.force_login(world.users["enterprise_user"])
     page = client.get(f"/facilities/{rw.draft_facility_a.pk}/").content.decode()
     assert f"/reports/{rw.draft_a.pk}/" in page
+
+
+def test_officer_list_summary_and_filters(world, rw, client):
+    client.force_login(world.users["dept_officer"])
+    r = client.get("/officer/reports/?year=2025")
+    summary = r.context["summary"]
+    # three filing facilities in the world: two reports received, one draft (not received by officers)
+    assert (summary["total"], summary["received"], summary["missing"], summary["awaiting"]) == (3, 2, 1, 2)
+    # 2025 reports were due before 15/01/2026: the two received "now" (in the test) are late, and so is the draft
+    assert summary["late"] == 3
+    missing = client.get("/officer/reports/?year=2025&state=missing").context["object_list"]
+    assert [f.pk for f in missing] == [rw.draft_facility_a.pk]
+    commune_b = client.get(f"/officer/reports/?year=2025&commune={world.unit_b.pk}").context["object_list"]
+    assert [f.pk for f in commune_b] == [rw.facility_b.pk]
+    assert client.get("/officer/reports/?year=abc&state=nonsense").status_code == 200  # bad filters are ignored
+
+
+def test_editor_shows_sections_in_the_users_language(world, rw, client):
+    report = _open(client, world, rw)
+    page = client.get(f"/reports/{report.pk}/edit/").content.decode()
+    assert "THÔNG TIN CHUNG" in page and "{&#x27;en&#x27;" not in page and "{'en'" not in page
