@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "geoportal.catalogues",
     "layers",
     "reports",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
@@ -108,6 +109,7 @@ TEMPLATES = [
                 "geoportal.core.context_processors.portal",
                 "layers.context_processors.register_nav",
                 "reports.context_processors.reports_nav",
+                "monitoring.context_processors.monitoring_nav",
 
             ],
         },
@@ -250,7 +252,18 @@ REPORT_UPLOAD_MAX_BYTES = env.int("REPORT_UPLOAD_MAX_BYTES", default=30 * 1024 *
 # Reminder e-mails: days before the deadline (negative: after it).
 REPORT_REMINDER_DAYS = env.list("REPORT_REMINDER_DAYS", cast=int, default=[30, 7, 1, -1])
 # Periodic work that `manage.py run_scheduler` enqueues (task path, interval in seconds).
-PERIODIC_TASKS = [("reports.tasks.send_report_reminders", 6 * 3600)]
+PERIODIC_TASKS = [
+    ("reports.tasks.send_report_reminders", 6 * 3600),
+    ("monitoring.tasks.ensure_reading_partitions", 24 * 3600),
+    ("monitoring.tasks.detect_recent_exceedances", 15 * 60),
+]
+
+# --- Environmental monitoring (issue 6) -------------------------------------------------
+# The datalogger text layout is unconfirmed (DOMAIN.md 2 [U]): overrides of the defaults of
+# monitoring.ingest.config.DataloggerFormat (separator, column order, time format and zone,
+# status codes, file-name pattern, size limits), as JSON.
+MONITORING_DATALOGGER_FORMAT = env.json("MONITORING_DATALOGGER_FORMAT", default={})
+MONITORING_PUSH_MAX_BYTES = env.int("MONITORING_PUSH_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Cache: in-process by default ------------------------------------------------------
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
@@ -272,7 +285,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "geoportal.core.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute"},
+    # "station": per datalogger token; a station pushes every 5 minutes (Circular 10/2021), so
+    # this only stops a runaway client.
+    "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "station": "120/minute"},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hai Phong environmental geoportal API",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("ogcapi/", include("layers.ogcapi.urls")),
     path("tiles/", include("layers.tiles.urls")),
     path("exports/", include("layers.exports.urls")),
+    path("", include("monitoring.urls")),  # /monitoring/… and /edr/…
     path("", include("reports.urls")),  # before layers: its <slug>/<pk>/ catches the rest
     path("", include("layers.urls")),
     # REST API

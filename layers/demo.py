@@ -388,6 +388,14 @@ def _load(department: Organisation, board: Organisation | None) -> None:
     _prune_enterprises(set(enterprises_in_file))
 
 
+def demo_layers_current() -> bool:
+    """Are the demo layers loaded from the current fixture files (so a load is a no-op)?"""
+    paths = layer_files()
+    done = FixtureLoad.objects.filter(name=DATASET).first()
+    return bool(paths) and done is not None and done.digest == files_digest(paths) and \
+        Facility.objects.filter(is_demo=True).exists()
+
+
 def load_demo_layers(stdout=None, *, force: bool = False) -> dict[str, int]:
     """Load the demo map layers (zones, protected areas, facilities, permits, ...) from
     fixtures/demo/layers/. Skipped when the files are unchanged and loaded, unless `force`.

@@ -62,3 +62,20 @@ LAYERS: dict[str, Layer] = {layer.slug: layer for layer in [
 
 def layer_for_model(model) -> Layer | None:
     return next((layer for layer in LAYERS.values() if layer.model is model), None)
+
+
+def register_layer(layer: Layer, *, api_fields: tuple[str, ...], style: dict, import_columns: tuple = ()) -> None:
+    """Add a layer defined by an app built on layers (monitoring's stations) to every
+    layer-driven part: pages, API, tiles, OGC API, exports, publication, map style and
+    (when `import_columns` are given) the importer. Called from the app's ready()."""
+    from layers.api.views import API_FIELDS
+    from layers.imports.columns import LAYER_COLUMNS
+    from layers.map_views import LAYER_STYLE
+    from layers.models import LAYER_MODELS
+
+    LAYERS[layer.slug] = layer
+    LAYER_MODELS[layer.slug] = layer.model
+    API_FIELDS[layer.slug] = api_fields
+    LAYER_STYLE[layer.slug] = style
+    if import_columns:
+        LAYER_COLUMNS[layer.slug] = import_columns

@@ -12,3 +12,14 @@ class ReportsConfig(AppConfig):
         from reports.panels import reports_panel
 
         register_panel(reports_panel)
+
+        # The monitoring sections of a report are prefilled from the station data
+        # (reports may read monitoring; monitoring never imports reports: DESIGN.md 2).
+        from django.apps import apps
+
+        if apps.is_installed("monitoring"):
+            from monitoring.prefill import monitoring_prefill
+            from reports.prefill import PREFILL_PROVIDERS
+
+            if monitoring_prefill not in PREFILL_PROVIDERS:
+                PREFILL_PROVIDERS.append(monitoring_prefill)

@@ -231,9 +231,17 @@ COVERED = {
     "reports:import": "reports/tests/test_report_pages.py", "reports:query": "reports/tests/test_analytics.py",
     "report-validate": "reports/tests/test_report_api.py", "report-data": "reports/tests/test_report_api.py",
     "report-submit": "reports/tests/test_report_api.py",
+    "monitoring:station-detail": "monitoring/tests/test_station_page.py",
+    "monitoring:station-readings-csv": "monitoring/tests/test_station_page.py",
+    "monitoring:aqi-map": "public (monitoring/tests/test_aqi_map.py)",
+    "monitoring:outfalls": "public (monitoring/tests/test_aqi_map.py)",
+    "monitoring:push": "monitoring/tests/test_push_api.py (station tokens only)",
+    "monitoring:periodic-import": "monitoring/tests/test_periodic_import.py",
+    **{f"monitoring:edr-{name}": "monitoring/tests/test_edr.py" for name in (
+        "landing", "conformance", "collections", "collection", "locations", "location", "position")},
     **{f"layer-{slug}-{kind}": "layers/tests/test_permission_matrix_layers.py"
        for slug in ("facilities", "zones", "protected-areas", "degraded-areas", "incidents", "craft-villages",
-                    "waste-facilities", "water-areas") for kind in ("list", "detail")},
+                    "waste-facilities", "water-areas", "stations") for kind in ("list", "detail")},
 }
 
 

@@ -20,17 +20,20 @@ EZ_LAYERS = ("facilities", "zones")
 
 def importable_layers(user) -> list[str]:
     """The layer slugs (and "permit-book") `user` may import into, in catalogue order."""
+    from layers.imports.columns import LAYER_COLUMNS
+
     scope = scope_for(user)
     if scope.is_anonymous or scope.read_only:
         return []
+    importable = [slug for slug in LAYER_MODELS if slug in LAYER_COLUMNS]  # a layer may have no importer
     if scope.everything:
-        return [*LAYER_MODELS, PERMIT_BOOK]
+        return [*importable, PERMIT_BOOK]
     allowed: set[str] = set()
     if scope.has(Role.EZ_OFFICER) and scope.organisation_id:
         allowed.update(EZ_LAYERS)
     if (scope.has(Role.COMMUNE_OFFICER) or scope.has(Role.COMMUNE_CHAIRMAN)) and scope.unit_ids:
         allowed.update(LAYER_MODELS)
-    return [slug for slug in LAYER_MODELS if slug in allowed]
+    return [slug for slug in importable if slug in allowed]
 
 
 def may_import(user, layer: str | None = None) -> bool:

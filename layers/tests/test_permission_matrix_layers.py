@@ -13,6 +13,7 @@ REQUIRED = {
     "zones": {"kind": "kcn"}, "protected-areas": {"category": "national_park"},
     "degraded-areas": {"kind": "polluted"}, "incidents": {"occurred_on": "2025-01-01"},
     "waste-facilities": {"kind": "landfill"}, "water-areas": {"kind": "coastal"},
+    "stations": {"kind": "ambient_air"},  # a city-network station (monitoring registers the layer)
 }
 
 
@@ -26,6 +27,8 @@ def make(world, slug, unit, *, mine: bool):
         extra["owner_organisation"] = world.enterprise_a if mine else world.enterprise_b
     if slug == "zones":
         extra["managing_board"] = world.ez_board if mine else None
+    if slug == "stations":
+        extra["code"] = f"ST-{'A' if mine else 'B'}"
     return model.objects.create(name=f"{slug} {'A' if mine else 'B'}", geom=geom, admin_unit=unit,
                                 approval_status=ApprovalStatus.APPROVED, **extra)
 

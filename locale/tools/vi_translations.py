@@ -175,10 +175,14 @@ if __name__ == "__main__":
     missing = []
     for entry in po:
         if entry.msgid in VI:
-            entry.msgstr = VI[entry.msgid]
+            if entry.msgid_plural:
+                # Vietnamese has one plural form (nplurals=1): the singular key gives it.
+                entry.msgstr_plural = {0: VI[entry.msgid]}
+            else:
+                entry.msgstr = VI[entry.msgid]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
-        elif not entry.msgstr:
+        elif not (entry.msgstr_plural.get(0) if entry.msgid_plural else entry.msgstr):
             missing.append(entry.msgid)
     po.metadata.update({"Language": "vi", "Content-Type": "text/plain; charset=UTF-8",
                         "Plural-Forms": "nplurals=1; plural=0;"})

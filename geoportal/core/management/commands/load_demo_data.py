@@ -21,7 +21,15 @@ from geoportal.catalogues.services import catalogue_entry_upsert, files_digest
 from geoportal.organisations.choices import OrganisationKind
 from geoportal.organisations.models import AdministrativeUnit, Organisation
 from geoportal.organisations.services import admin_units_import, organisation_upsert
-from layers.demo import layer_files, load_demo_layers
+from layers.demo import demo_layers_current, layer_files, load_demo_layers
+from monitoring.demo import (
+    detach_demo_stations,
+    generate_demo_readings_task,
+    load_demo_stations,
+    station_fixture_files,
+)
+from monitoring.reference import fixture_files as monitoring_reference_files
+from monitoring.reference import load_reference
 from reports.demo import load_demo_reports, report_fixture_files
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -31,7 +39,8 @@ DATASET = "demo"
 
 def fixture_files() -> list[Path]:
     return sorted({*(FIXTURES / "demo").glob("*.json"), FIXTURES / "demo" / "admin_units.geojson",
-                   *(FIXTURES / "catalogues").glob("*.json"), *layer_files(), *report_fixture_files()})
+                   *(FIXTURES / "catalogues").glob("*.json"), *layer_files(), *report_fixture_files(),
+                   *monitoring_reference_files(), *station_fixture_files()})
 
 
 def load_catalogues() -> int:
@@ -130,6 +139,13 @@ def load_organisations_and_users(stdout) -> tuple[int, int]:
     return len(orgs), len(to_create)
 
 
+def _enqueue_demo_readings(stdout) -> None:
+    """A year of 5-minute readings is written by the background worker (about 18 M rows,
+    1–2 minutes), so `make run` serves at once; later runs only top it up."""
+    result = generate_demo_readings_task.enqueue()
+    stdout.write(f"demo monitoring readings queued for the background worker (task {result.id})")
+
+
 class Command(BaseCommand):
     help = "Load the Hai Phong demo data (units, organisations, accounts, catalogues) from fixtures/."
 
@@ -137,6 +153,8 @@ class Command(BaseCommand):
         parser.add_argument("--force", action="store_true", help="reload even if unchanged")
         parser.add_argument("--no-reports", action="store_true",
                             help="leave out the demo annual reports (about 35 s of rendering and signing)")
+        parser.add_argument("--no-monitoring", action="store_true",
+                            help="leave out the demo monitoring stations and their generated readings")
 
     def handle(self, *args, **opts):
         paths = fixture_files()
@@ -144,6 +162,8 @@ class Command(BaseCommand):
         done = FixtureLoad.objects.filter(name=DATASET).first()
         if done and done.digest == digest and not opts["force"]:
             self.stdout.write(f"demo data already loaded ({digest[:12]}); nothing to do")
+            if not opts["no_monitoring"]:
+                _enqueue_demo_readings(self.stdout)  # tops the readings up to the current hour
             return
         started = time.perf_counter()
         with transaction.atomic():
@@ -153,9 +173,15 @@ class Command(BaseCommand):
             )
             n_entries = load_catalogues()
             n_orgs, n_users = load_organisations_and_users(self.stdout)
+            if not demo_layers_current():
+                detach_demo_stations()  # the layers will be reloaded: stations protect their facilities
             load_demo_layers(stdout=self.stdout)
             if not opts["no_reports"]:
                 load_demo_reports(stdout=self.stdout)
+            if not opts["no_monitoring"]:
+                load_reference()
+                load_demo_stations(stdout=self.stdout)  # re-links the stations to the reloaded facilities
+                transaction.on_commit(lambda: _enqueue_demo_readings(self.stdout))
             FixtureLoad.objects.update_or_create(name=DATASET, defaults={"digest": digest})
             audit_record(action="fixtures.load", changes={"dataset": DATASET, "digest": digest})
         self.stdout.write(self.style.SUCCESS(

@@ -1,0 +1,1 @@
+"""Reading monitoring data as it arrives (datalogger files, push batches, periodic result tables)."""
