@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.gis.geos import Polygon
@@ -31,6 +33,28 @@ COMPLIANCE = {
 }
 
 
+@dataclass(frozen=True)
+class ComplianceFlag:
+    """A compliance class contributed by an app built on layers (monitoring's open
+    exceedances): `expression()` is a boolean per facility (OuterRef("pk")), evaluated in SQL."""
+
+    key: str
+    label: object
+    colour: str
+    expression: Callable[[], object]
+
+
+# Checked before the permit classes, in registration order: an ongoing problem comes first.
+COMPLIANCE_FLAGS: list[ComplianceFlag] = []
+
+
+def register_compliance_flag(flag: ComplianceFlag) -> None:
+    """Add a compliance class to the officer map (idempotent; called from an AppConfig.ready())."""
+    if flag.key not in COMPLIANCE:
+        COMPLIANCE_FLAGS.append(flag)
+        COMPLIANCE[flag.key] = (flag.label, flag.colour)
+
+
 def facilities_with_compliance(user):
     """The officer's facilities annotated with their compliance class, in one query."""
     today = timezone.localdate()
@@ -40,10 +64,12 @@ def facilities_with_compliance(user):
                .order_by("-signed_on", "-pk"))
     open_remedies = (Remedy.objects.filter(inspection__facility=OuterRef("pk")).exclude(status="done")
                      .order_by().values("inspection__facility").annotate(n=Count("pk")).values("n"))
+    flags = {f"flag_{flag.key}": flag.expression() for flag in COMPLIANCE_FLAGS}
     return (Facility.objects.for_user_private(user)
             .annotate(permit_expiry=Subquery(current.values("expiry")[:1], output_field=DateField()),
-                      open_remedies=Coalesce(Subquery(open_remedies, output_field=IntegerField()), 0))
+                      open_remedies=Coalesce(Subquery(open_remedies, output_field=IntegerField()), 0), **flags)
             .annotate(compliance=Case(
+                *[When(**{f"flag_{flag.key}": True}, then=Value(flag.key)) for flag in COMPLIANCE_FLAGS],
                 When(permit_expiry__lt=today, then=Value("expired")),
                 When(permit_expiry__lte=horizon, then=Value("expiring")),
                 When(open_remedies__gt=0, then=Value("remedies")),

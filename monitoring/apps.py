@@ -26,3 +26,13 @@ class MonitoringConfig(AppConfig):
         from monitoring.panels import monitoring_panel
 
         register_panel(monitoring_panel)
+
+        # The officer map colours a facility with an ongoing exceedance first.
+        from django.db.models import Exists, OuterRef
+
+        from layers.officer_map import ComplianceFlag, register_compliance_flag
+        from monitoring.models import ExceedanceEvent
+
+        register_compliance_flag(ComplianceFlag(
+            "exceedance", _("Ongoing exceedance at a monitoring station"), "#d7191c",
+            lambda: Exists(ExceedanceEvent.objects.filter(station__facility=OuterRef("pk"), ended_at__isnull=True))))

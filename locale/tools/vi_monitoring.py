@@ -107,4 +107,5 @@ VI = {
     "averages over the limit: %(detail)s": "giá trị trung bình vượt giới hạn: %(detail)s",
     "Monitoring": "Quan trắc", "last reading": "số liệu gần nhất", "since": "từ",
     "Air quality": "Chất lượng không khí",
+    "Ongoing exceedance at a monitoring station": "Đang vượt giới hạn tại trạm quan trắc",
 }

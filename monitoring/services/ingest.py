@@ -11,16 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 STAGE = "monitoring_reading_stage"
 COLUMNS = ("station_id", "parameter_id", "observed_at", "value", "status", "campaign_id")
 
 
-@dataclass(frozen=True)
-class ResolvedReading:
-    """A reading ready to store: ids resolved, value in the parameter's canonical unit."""
+class ResolvedReading(NamedTuple):
+    """A reading ready to store: ids resolved, value in the parameter's canonical unit.
+    A tuple in COPY column order, so that it is written as is."""
 
     station_id: int
     parameter_id: int
@@ -57,31 +58,53 @@ def ensure_partitions(first: dt.datetime, last: dt.datetime) -> int:
         return cursor.fetchone()[0]
 
 
+TYPES = ["int8", "int8", "timestamptz", "float8", "int2", "int8"]
+
+
+def _copy(raw, table: str, rows: Sequence[ResolvedReading]) -> None:
+    with raw.copy(f"COPY {table} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types(TYPES)
+        write = copy.write_row
+        for row in rows:
+            write(row)
+
+
 def write_readings(readings: Sequence[ResolvedReading] | Iterable[ResolvedReading], *,
                    count_hint: int | None = None) -> WriteResult:
-    """Store `readings` in one transaction: COPY to the stage, then insert what is new."""
-    rows = list(readings)
+    """Store `readings` in one transaction. New data (the usual case) is copied straight
+    into the table inside a savepoint; when a reading is already stored, or repeated in the
+    batch, that COPY fails on the primary key and the batch takes the stage path, which
+    inserts only what is new."""
+    rows = [r if isinstance(r, ResolvedReading) else ResolvedReading(*r) for r in readings]
     if not rows:
         return WriteResult(received=0, accepted=0)
+    latest: dict[int, dt.datetime] = {}
+    for r in rows:
+        if r.observed_at > latest.get(r.station_id, r.observed_at - dt.timedelta(seconds=1)):
+            latest[r.station_id] = r.observed_at
     with transaction.atomic():
-        first = min(r.observed_at for r in rows)
-        last = max(r.observed_at for r in rows)
-        ensure_partitions(first, last)
+        ensure_partitions(min(r.observed_at for r in rows), max(latest.values()))
         with connection.cursor() as cursor:
-            _ensure_stage(cursor)
             raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {STAGE} ({', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)") as copy:
-                copy.set_types(["int8", "int8", "timestamptz", "float8", "int2", "int8"])
-                for r in rows:
-                    copy.write_row((r.station_id, r.parameter_id, r.observed_at, r.value, r.status, r.campaign_id))
-            # DISTINCT ON keeps the first of duplicates inside the batch itself.
-            cursor.execute(
-                f"INSERT INTO monitoring_reading ({', '.join(COLUMNS)}) "
-                f"SELECT DISTINCT ON (station_id, parameter_id, observed_at) {', '.join(COLUMNS)} FROM {STAGE} "
-                "ON CONFLICT (station_id, parameter_id, observed_at) DO NOTHING")
-            accepted = cursor.rowcount
+            try:
+                # No probe query first: on a fresh month's partition without statistics the
+                # planner may choose the BRIN index and a probe costs more than the COPY.
+                with transaction.atomic(), connection.wrap_database_errors:
+                    _copy(raw, "monitoring_reading", rows)
+                accepted = len(rows)
+            except IntegrityError:
+                _ensure_stage(cursor)
+                _copy(raw, STAGE, rows)
+                # The first of duplicates inside the batch wins: ctid follows the COPY order in
+                # the stage (emptied at every commit).
+                cursor.execute(
+                    f"INSERT INTO monitoring_reading ({', '.join(COLUMNS)}) "
+                    f"SELECT DISTINCT ON (station_id, parameter_id, observed_at) {', '.join(COLUMNS)} FROM {STAGE} "
+                    "ORDER BY station_id, parameter_id, observed_at, ctid "
+                    "ON CONFLICT (station_id, parameter_id, observed_at) DO NOTHING")
+                accepted = cursor.rowcount
             cursor.execute(
                 "UPDATE monitoring_station s SET last_reading_at = GREATEST(s.last_reading_at, m.last) "
-                f"FROM (SELECT station_id, max(observed_at) AS last FROM {STAGE} GROUP BY station_id) m "
-                "WHERE s.id = m.station_id")
+                "FROM unnest(%s::bigint[], %s::timestamptz[]) AS m(station_id, last) WHERE s.id = m.station_id",
+                [list(latest), list(latest.values())])
     return WriteResult(received=len(rows), accepted=accepted)
