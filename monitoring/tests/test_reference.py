@@ -26,3 +26,11 @@ def test_reference_tables_load_and_reload():
     values = LimitValue.objects.count()
     second = load_reference()
     assert second["limit_sets"] == 0 and LimitValue.objects.count() == values
+
+
+def test_stations_layer_is_open_data_by_default():
+    """The migration seeds the stations layer's publication: the city network's data is public."""
+    from layers.models import LayerPublication
+
+    publication = LayerPublication.objects.get(layer="stations")
+    assert publication.is_public and "code" in publication.public_fields
