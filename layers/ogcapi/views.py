@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from urllib.parse import urlencode
 
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 
 from geoportal.core.errors import problem_response
 from layers.ogcapi import conformance as oc
+from layers.ogcapi.links import absolute_url, link
 from layers.ogcapi.openapi import openapi_document
 from layers.ogcapi.params import STANDARD_PARAMETERS, ItemQuery, ItemsQuery, encode_cursor
 from layers.ogcapi.provider import InvalidParameter, LayerProvider, OgcApiError
@@ -43,23 +43,14 @@ def _format(request) -> str:
 
 
 def _url(request, name: str, *args, **query) -> str:
-    path = reverse(f"ogcapi:{name}", args=args)
-    query = {k: v for k, v in query.items() if v is not None}
-    return request.build_absolute_uri(path + ("?" + urlencode(query) if query else ""))
-
-
-def _link(href: str, rel: str, media: str, title: str = "") -> dict[str, str]:
-    link = {"href": href, "rel": rel, "type": media}
-    if title:
-        link["title"] = title
-    return link
+    return absolute_url(request, f"ogcapi:{name}", *args, **query)
 
 
 def _self_links(request, name: str, *args, media: str = oc.MEDIA_JSON) -> list[dict[str, str]]:
     fmt = _format(request)
-    as_json = _link(_url(request, name, *args, f="json"), "self" if fmt == "json" else "alternate", media,
+    as_json = link(_url(request, name, *args, f="json"), "self" if fmt == "json" else "alternate", media,
                     _("This document as JSON"))
-    as_html = _link(_url(request, name, *args, f="html"), "self" if fmt == "html" else "alternate",
+    as_html = link(_url(request, name, *args, f="html"), "self" if fmt == "html" else "alternate",
                     oc.MEDIA_HTML, _("This document as HTML"))
     return [as_json, as_html] if fmt == "json" else [as_html, as_json]
 
@@ -124,11 +115,11 @@ class LandingPageView(OgcApiView):
             "description": _("Open environmental data of Hai Phong city (OGC API – Features)."),
             "links": [
                 *_self_links(request, "landing"),
-                _link(_url(request, "api", f="json"), "service-desc", oc.MEDIA_OPENAPI, _("API definition")),
-                _link(_url(request, "api", f="html"), "service-doc", oc.MEDIA_HTML, _("API documentation")),
-                _link(_url(request, "conformance", f="json"), "conformance", oc.MEDIA_JSON,
+                link(_url(request, "api", f="json"), "service-desc", oc.MEDIA_OPENAPI, _("API definition")),
+                link(_url(request, "api", f="html"), "service-doc", oc.MEDIA_HTML, _("API documentation")),
+                link(_url(request, "conformance", f="json"), "conformance", oc.MEDIA_JSON,
                       _("Conformance classes")),
-                _link(_url(request, "collections", f="json"), "data", oc.MEDIA_JSON, _("Collections")),
+                link(_url(request, "collections", f="json"), "data", oc.MEDIA_JSON, _("Collections")),
             ],
         }
         if _format(request) == "html":
@@ -165,18 +156,18 @@ def _collection_doc(request, provider: LayerProvider) -> dict:
         "crs": [c.uri for c in oc.SUPPORTED_CRS],
         "storageCrs": oc.STORAGE_CRS,
         "links": [
-            _link(_url(request, "collection", slug, f="json"), "self", oc.MEDIA_JSON, provider.title()),
-            _link(_url(request, "collection", slug, f="html"), "alternate", oc.MEDIA_HTML, provider.title()),
-            _link(_url(request, "items", slug, f="json"), "items", oc.MEDIA_GEOJSON, _("Features as GeoJSON")),
-            _link(_url(request, "items", slug, f="html"), "items", oc.MEDIA_HTML, _("Features as HTML")),
-            _link(_url(request, "queryables", slug, f="json"), "http://www.opengis.net/def/rel/ogc/1.0/queryables",
+            link(_url(request, "collection", slug, f="json"), "self", oc.MEDIA_JSON, provider.title()),
+            link(_url(request, "collection", slug, f="html"), "alternate", oc.MEDIA_HTML, provider.title()),
+            link(_url(request, "items", slug, f="json"), "items", oc.MEDIA_GEOJSON, _("Features as GeoJSON")),
+            link(_url(request, "items", slug, f="html"), "items", oc.MEDIA_HTML, _("Features as HTML")),
+            link(_url(request, "queryables", slug, f="json"), "http://www.opengis.net/def/rel/ogc/1.0/queryables",
                   "application/schema+json", _("Queryable properties")),
         ],
     }
     licence = provider.licence()
     if licence:
         doc["license"] = licence[0]
-        doc["links"].append(_link(licence[1], "license", oc.MEDIA_HTML, licence[0]))
+        doc["links"].append(link(licence[1], "license", oc.MEDIA_HTML, licence[0]))
     extent = provider.extent()
     if extent:
         doc["extent"] = {
@@ -264,9 +255,9 @@ class ItemsView(OgcApiView):
         json_url = _items_url(request, collection_id, self_query, f="json")
         html_url = _items_url(request, collection_id, self_query, f="html")
         links = [
-            _link(json_url, "self" if fmt == "json" else "alternate", oc.MEDIA_GEOJSON, _("This page as GeoJSON")),
-            _link(html_url, "self" if fmt == "html" else "alternate", oc.MEDIA_HTML, _("This page as HTML")),
-            _link(_url(request, "collection", collection_id, f="json"), "collection", oc.MEDIA_JSON,
+            link(json_url, "self" if fmt == "json" else "alternate", oc.MEDIA_GEOJSON, _("This page as GeoJSON")),
+            link(html_url, "self" if fmt == "html" else "alternate", oc.MEDIA_HTML, _("This page as HTML")),
+            link(_url(request, "collection", collection_id, f="json"), "collection", oc.MEDIA_JSON,
                   provider.title()),
         ]
         media = oc.MEDIA_GEOJSON if fmt == "json" else oc.MEDIA_HTML
@@ -286,13 +277,13 @@ class ItemsView(OgcApiView):
             if p["offset"] > 0:
                 prev_offset = max(0, p["offset"] - p["limit"])
         if next_token:
-            links.append(_link(_items_url(request, collection_id, query, next=next_token, f=fmt), "next", media,
+            links.append(link(_items_url(request, collection_id, query, next=next_token, f=fmt), "next", media,
                                _("Next page")))
         if prev_token:
-            links.append(_link(_items_url(request, collection_id, query, next=prev_token, f=fmt), "prev", media,
+            links.append(link(_items_url(request, collection_id, query, next=prev_token, f=fmt), "prev", media,
                                _("Previous page")))
         elif prev_offset is not None:
-            links.append(_link(_items_url(request, collection_id, query, offset=str(prev_offset), f=fmt), "prev",
+            links.append(link(_items_url(request, collection_id, query, offset=str(prev_offset), f=fmt), "prev",
                                media, _("Previous page")))
 
         body = _with_links(page.body, {"links": links, "timeStamp": timezone.now().isoformat(timespec="seconds")})
@@ -322,7 +313,7 @@ class ItemView(OgcApiView):
         feature, private = provider.item(feature_id, crs=crs)
         links = [
             *_self_links(request, "item", collection_id, feature_id, media=oc.MEDIA_GEOJSON),
-            _link(_url(request, "collection", collection_id, f="json"), "collection", oc.MEDIA_JSON,
+            link(_url(request, "collection", collection_id, f="json"), "collection", oc.MEDIA_JSON,
                   provider.title()),
         ]
         body = _with_links(feature, {"links": links})

@@ -19,14 +19,12 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib.gis.db.models import Extent, PointField
 from django.db.models import BooleanField, FloatField, Func, Max, Min, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast
 from django.http import HttpResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language, gettext_lazy
@@ -37,6 +35,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from rest_framework.views import APIView
 
 from geoportal.core.errors import problem_response
+from layers.ogcapi.links import absolute_url, link
 from layers.ogcapi.params import DatetimeField, Interval
 from layers.ogcapi.provider import CollectionNotFound, InvalidParameter, ItemNotFound, OgcApiError
 from monitoring import edr
@@ -223,16 +222,7 @@ class StationsProvider:
 # --- responses ----------------------------------------------------------------------------
 
 def _url(request, name: str, *args, **query) -> str:
-    path = reverse(f"monitoring:{name}", args=args)
-    query = {k: v for k, v in query.items() if v is not None}
-    return request.build_absolute_uri(path + ("?" + urlencode(query) if query else ""))
-
-
-def _link(href: str, rel: str, media: str, title: str = "") -> dict[str, str]:
-    link = {"href": href, "rel": rel, "type": media}
-    if title:
-        link["title"] = title
-    return link
+    return absolute_url(request, f"monitoring:{name}", *args, **query)
 
 
 def _finish(request, response: HttpResponse) -> HttpResponse:
@@ -290,9 +280,9 @@ class LandingPageView(EdrView):
             "title": _("Hai Phong environmental monitoring"),
             "description": _("Time series of the automatic monitoring stations (OGC API – EDR)."),
             "links": [
-                _link(_url(request, "edr-landing"), "self", edr.MEDIA_JSON, _("This document")),
-                _link(_url(request, "edr-conformance"), "conformance", edr.MEDIA_JSON, _("Conformance classes")),
-                _link(_url(request, "edr-collections"), "data", edr.MEDIA_JSON, _("Collections")),
+                link(_url(request, "edr-landing"), "self", edr.MEDIA_JSON, _("This document")),
+                link(_url(request, "edr-conformance"), "conformance", edr.MEDIA_JSON, _("Conformance classes")),
+                link(_url(request, "edr-collections"), "data", edr.MEDIA_JSON, _("Collections")),
             ],
         })
 
@@ -301,7 +291,7 @@ class ConformanceView(EdrView):
     def get(self, request):
         self.check_metadata_format(request)
         return _json(request, {"conformsTo": list(edr.CONFORMANCE_CLASSES),
-                               "links": [_link(_url(request, "edr-conformance"), "self", edr.MEDIA_JSON)]})
+                               "links": [link(_url(request, "edr-conformance"), "self", edr.MEDIA_JSON)]})
 
 
 def _collection_doc(request, provider: StationsProvider) -> dict:
@@ -322,8 +312,8 @@ def _collection_doc(request, provider: StationsProvider) -> dict:
                          "automatic monitoring data is public for 30 days (Decree 08/2022/ND-CP)."),
         "keywords": ["monitoring", "quan trắc", "air quality", "wastewater"],
         "links": [
-            _link(_url(request, "edr-collection", edr.COLLECTION_ID), "self", edr.MEDIA_JSON),
-            _link(_url(request, "edr-locations", edr.COLLECTION_ID), "data", edr.MEDIA_GEOJSON, _("Locations")),
+            link(_url(request, "edr-collection", edr.COLLECTION_ID), "self", edr.MEDIA_JSON),
+            link(_url(request, "edr-locations", edr.COLLECTION_ID), "data", edr.MEDIA_GEOJSON, _("Locations")),
         ],
         "extent": {
             "spatial": {"bbox": [list(bounds["extent"]) if bounds["extent"] else [-180, -90, 180, 90]],
@@ -361,7 +351,7 @@ class CollectionsView(EdrView):
         self.check_metadata_format(request)
         provider = StationsProvider(request.user)
         return _json(request, {
-            "links": [_link(_url(request, "edr-collections"), "self", edr.MEDIA_JSON)],
+            "links": [link(_url(request, "edr-collections"), "self", edr.MEDIA_JSON)],
             "collections": [_collection_doc(request, provider)],
         })
 
@@ -406,7 +396,7 @@ class LocationsView(EdrView):
         return _json(request, {
             "type": "FeatureCollection",
             "features": [_station_feature(request, s, params[s.pk]) for s in stations],
-            "links": [_link(_url(request, "edr-locations", edr.COLLECTION_ID), "self", edr.MEDIA_GEOJSON)],
+            "links": [link(_url(request, "edr-locations", edr.COLLECTION_ID), "self", edr.MEDIA_GEOJSON)],
             "numberReturned": len(stations),
             "timeStamp": timezone.now().isoformat(timespec="seconds"),
         }, media=edr.MEDIA_GEOJSON)
