@@ -182,6 +182,16 @@ class ParseResult(Generic[RowT]):
         """How many rows have at least one error."""
         return len({(e.line, e.index) for e in self.errors if not e.is_file_error})
 
+    def first_in_batch(self, seen: set, key: tuple, line: int) -> bool:
+        """True the first time `key` is met in the batch; a repeat is counted and dropped
+        (the first occurrence wins)."""
+        if key in seen:
+            self.duplicates_in_batch += 1
+            self.duplicate_lines.append(line)
+            return False
+        seen.add(key)
+        return True
+
     def refuse(self, code: ErrorCode, message: str, **extra: Any) -> ParseResult[RowT]:
         """Refuse the whole batch: no rows are kept."""
         self.rows.clear()
@@ -481,12 +491,8 @@ def parse_datalogger_text(data: bytes, *, fmt: DataloggerFormat, now: datetime, 
 
         if len(errors) > before:
             continue
-        key = (parameter, observed)
-        if key in seen:
-            result.duplicates_in_batch += 1
-            result.duplicate_lines.append(number)
+        if not result.first_in_batch(seen, (parameter, observed), number):
             continue
-        seen.add(key)
         unit = _nfc(parts[i_unit]) if i_unit is not None else ""
         result.rows.append(ReadingRow(code, parameter, value, unit, observed, status, number))
 
@@ -624,12 +630,8 @@ def parse_json_batch(payload: Any, *, now: datetime, resolve_parameter: ResolveC
 
         if len(errors) > before:
             continue
-        key_seen = (parameter, observed)
-        if key_seen in seen:
-            result.duplicates_in_batch += 1
-            result.duplicate_lines.append(index)
+        if not result.first_in_batch(seen, (parameter, observed), index):
             continue
-        seen.add(key_seen)
         result.rows.append(ReadingRow(code, parameter, value, _nfc(raw_unit), observed, status, index))
     return result
 
@@ -832,12 +834,8 @@ def parse_periodic_table(rows: Iterable[Mapping[str, Any]], *, resolve_parameter
 
             if len(errors) > before:
                 continue
-            key = (texts["campaign"], point, parameter, sampled)
-            if key in seen:
-                result.duplicates_in_batch += 1
-                result.duplicate_lines.append(line)
+            if not result.first_in_batch(seen, (texts["campaign"], point, parameter, sampled), line):
                 continue
-            seen.add(key)
             result.rows.append(PeriodicRow(
                 campaign=texts["campaign"], point_code=texts["point"], point=point, parameter_code=texts["parameter"],
                 parameter=parameter, value=value, unit=texts["unit"], sampled_at=sampled, note=texts["note"],
