@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "layers",
     "reports",
     "monitoring",
+    "workspace",
+    "exchange",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,8 @@ urlpatterns = [
     path("ogcapi/", include("layers.ogcapi.urls")),
     path("tiles/", include("layers.tiles.urls")),
     path("exports/", include("layers.exports.urls")),
+    path("officer/", include("workspace.urls")),
+    path("", include("exchange.urls")),
     path("", include("monitoring.urls")),  # /monitoring/… and /edr/…
     path("", include("reports.urls")),  # before layers: its <slug>/<pk>/ catches the rest
     path("", include("layers.urls")),

@@ -10,7 +10,7 @@ fi
 export PYTHONUNBUFFERED=1
 bash scripts/prepare.sh
 # Lint first: cheap, and a red lint is a red build.
-.venv/bin/ruff check geoportal layers reports monitoring tests bench fixtures/tools
+.venv/bin/ruff check geoportal layers reports monitoring workspace exchange tests bench fixtures/tools
 set +e
 .venv/bin/python -m pytest "$@"
 rc=$?
