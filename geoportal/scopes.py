@@ -38,16 +38,19 @@ class Capability(StrEnum):
     ORGANISATIONS_VIEW = "organisations.view"
     AUDIT_VIEW = "audit.view"
     CATALOGUES_MANAGE = "catalogues.manage"
+    # The officer workspace (/officer/…): dashboard, statistics, work queues, report review
+    # lists. What each page then shows is still limited by the officer's scope.
+    WORKSPACE = "workspace.view"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.DEPT_ADMIN: frozenset(Capability),
     Role.DEPT_OFFICER: frozenset(
-        {Capability.ACCOUNTS_VIEW, Capability.ACCOUNTS_REVIEW, Capability.ORGANISATIONS_VIEW}
+        {Capability.ACCOUNTS_VIEW, Capability.ACCOUNTS_REVIEW, Capability.ORGANISATIONS_VIEW, Capability.WORKSPACE}
     ),
-    Role.EZ_OFFICER: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW}),
-    Role.COMMUNE_OFFICER: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW}),
-    Role.COMMUNE_CHAIRMAN: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW}),
+    Role.EZ_OFFICER: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW, Capability.WORKSPACE}),
+    Role.COMMUNE_OFFICER: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW, Capability.WORKSPACE}),
+    Role.COMMUNE_CHAIRMAN: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW, Capability.WORKSPACE}),
     Role.ENTERPRISE_USER: frozenset({Capability.ACCOUNTS_VIEW, Capability.ORGANISATIONS_VIEW}),
     Role.CONNECTION: frozenset(),
 }

@@ -7,8 +7,6 @@ import csv
 import io
 
 from django import forms
-from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,36 +14,23 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from geoportal.accounts.choices import Role
+from geoportal.core.viewsets import CapabilityRequiredMixin
 from geoportal.organisations.models import AdministrativeUnit
-from geoportal.scopes import scope_for
+from geoportal.scopes import Capability
 from layers.exports.views import attachment, neutralise
 from layers.models import IndustrialZone
 from reports.analytics import DIMENSIONS, MEASURES, AnalyticsResult, query_table
 from reports.models import FormDefinition
 from reports.selectors import FIRST_YEAR, reporting_year
 
-# Officers query reports; an enterprise (its own reports only) or a connection account does not.
-OFFICER_ROLES = frozenset({Role.DEPT_ADMIN, Role.DEPT_OFFICER, Role.EZ_OFFICER, Role.COMMUNE_OFFICER,
-                           Role.COMMUNE_CHAIRMAN})
 FORMATS = (("", "HTML"), ("csv", "CSV"), ("xlsx", "XLSX"))
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def is_officer(user) -> bool:
-    """Whether the user holds an officer role (Department, EZ board or commune)."""
-    return bool(scope_for(user).roles & OFFICER_ROLES)
+class OfficerRequiredMixin(CapabilityRequiredMixin):
+    """Officers query reports; an enterprise (its own reports only) or a connection account does not."""
 
-
-class OfficerRequiredMixin(AccessMixin):
-    """Anonymous users go to the login page; users without an officer role get 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not is_officer(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    capability = Capability.WORKSPACE
 
 
 def _form_codes() -> list[tuple[str, str]]:

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from geoportal.accounts.choices import Role
-from geoportal.scopes import scope_for
+from geoportal.scopes import Capability, scope_for
 
 
 def reports_nav(request):
@@ -13,6 +13,6 @@ def reports_nav(request):
         scope = scope_for(user)
         if scope.has(Role.ENTERPRISE_USER):
             items.append({"label": _("Enterprise portal"), "url": reverse("reports:portal")})
-        if scope.everything or scope.has(Role.EZ_OFFICER) or scope.unit_ids:
+        if Capability.WORKSPACE in scope.capabilities:
             items.append({"label": _("Annual reports"), "url": reverse("reports:officer-list")})
     return {"reports_nav": items}

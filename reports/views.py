@@ -23,7 +23,8 @@ from django.views.generic import ListView, TemplateView
 
 from geoportal.accounts.choices import Role
 from geoportal.core.pagination import query_string_without_page
-from geoportal.scopes import Action, get_scoped_or_404, scope_for
+from geoportal.core.viewsets import CapabilityRequiredMixin
+from geoportal.scopes import Action, Capability, get_scoped_or_404, scope_for
 from layers.choices import PermitClass
 from layers.models import Facility, IndustrialZone
 from reports import editor
@@ -51,15 +52,10 @@ class EnterpriseRequiredMixin(LoginRequiredMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
-class OfficerRequiredMixin(LoginRequiredMixin):
+class OfficerRequiredMixin(CapabilityRequiredMixin):
     """Officers' pages: the Department, the EZ board and communes (others: 403)."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            scope = scope_for(request.user)
-            if not (scope.everything or scope.has(Role.EZ_OFFICER) or scope.unit_ids):
-                raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    capability = Capability.WORKSPACE
 
 
 # --- Enterprise portal ------------------------------------------------------------------
