@@ -101,6 +101,13 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    # What a connection account's agreement grants (issue 7): {collection: ["field", …] or "*"}.
+    # Empty means no restriction by collection (the account's own scope still applies), which
+    # keeps the tokens of officers and scripts working as before.
+    grants = models.JSONField(_("granted collections and fields"), default=dict, blank=True)
+    # Requests per minute for this token; None falls back to the "user" throttle rate.
+    rate_limit_per_minute = models.PositiveIntegerField(_("rate limit (requests per minute)"),
+                                                        null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -111,3 +118,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_restricted(self) -> bool:
+        return bool(self.grants)
+
+    def granted_fields(self, collection: str) -> frozenset[str] | None:
+        """The fields of `collection` this token may read: None when the collection is not
+        granted, the `ALL_FIELDS` marker set when every field is."""
+        if not self.grants:
+            return ALL_FIELDS
+        granted = self.grants.get(collection)
+        if granted is None:
+            return None
+        if granted == "*":
+            return ALL_FIELDS
+        return frozenset(granted)
+
+
+# Marker for "every field of the collection" (compare with `is ALL_FIELDS`).
+ALL_FIELDS: frozenset[str] = frozenset({"*"})
