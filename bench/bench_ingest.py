@@ -5,8 +5,8 @@ Workloads (database geoportal_bench, migrated; the script makes its own stations
 parameters, BENCH-ING-*, BENCH_P*, and deletes their readings at the end):
 
 1. 1,000,000 readings (50 stations x 20 parameters x 1,000 five-minute steps), in batches
-   of 10,000 as a datalogger backlog would arrive, through the app's own code: json.loads of
-   the body, parse_json_batch, ingest_batch (resolve, check, convert, COPY to the stage,
+   of 10,000 as a datalogger backlog would arrive, through the app's own code: load_json_body
+   (orjson) of the body, parse_json_batch, ingest_batch (resolve, check, convert, COPY to the stage,
    INSERT … ON CONFLICT). Baseline: psycopg binary COPY of the same rows straight into the
    partitioned table, in the same batches (one transaction each), and as one stream.
    Target: app >= 50 % of the batched COPY rate. The two runs write to different months
@@ -132,10 +132,10 @@ def run_copy(stations, params, month) -> tuple[float, float]:
 
 
 def run_app(work) -> tuple[float, int, list[float]]:
-    """Seconds through json.loads + parse_json_batch + ingest_batch, rows accepted, per-batch ms."""
+    """Seconds through load_json_body + parse_json_batch + ingest_batch, rows accepted, per-batch ms."""
     from django.utils import timezone
 
-    from monitoring.ingest.parsing import parse_json_batch
+    from monitoring.ingest.parsing import load_json_body, parse_json_batch
     from monitoring.services.push import ingest_batch, resolver
 
     total, accepted, per_batch = 0.0, 0, []
@@ -144,7 +144,7 @@ def run_app(work) -> tuple[float, int, list[float]]:
         t0 = time.perf_counter()
         now = timezone.now()
         lookup = resolver(station)
-        parsed = parse_json_batch(json.loads(body), now=now, resolve_parameter=lookup)
+        parsed = parse_json_batch(load_json_body(body), now=now, resolve_parameter=lookup)
         result = ingest_batch(station=station, parse_result=parsed, now=now, lookup=lookup, position="index")
         elapsed = time.perf_counter() - t0
         assert result.ok, result.rejected[:3]
@@ -281,14 +281,14 @@ def main() -> None:
         # A re-send of one batch: every row a duplicate (what an idempotent re-transmission costs).
         from django.utils import timezone
 
-        from monitoring.ingest.parsing import parse_json_batch
+        from monitoring.ingest.parsing import load_json_body, parse_json_batch
         from monitoring.services.push import ingest_batch, resolver
 
         station, batch_rows = next(batches(stations, params, APP_MONTH))
         body = json_body(batch_rows)
         t0 = time.perf_counter()
         lookup = resolver(station)
-        parsed = parse_json_batch(json.loads(body), now=timezone.now(), resolve_parameter=lookup)
+        parsed = parse_json_batch(load_json_body(body), now=timezone.now(), resolve_parameter=lookup)
         again = ingest_batch(station=station, parse_result=parsed, now=timezone.now(), lookup=lookup)
         resend_ms = (time.perf_counter() - t0) * 1000
         assert again.accepted == 0 and again.duplicates == BATCH

@@ -16,8 +16,6 @@ Answers:
 """
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +30,14 @@ from rest_framework.views import APIView
 from geoportal.core.errors import PROBLEM_CONTENT_TYPE, problem_body
 from monitoring.api.auth import HasStationToken, StationRateThrottle, StationTokenAuthentication
 from monitoring.ingest.config import format_from_settings
-from monitoring.ingest.parsing import ErrorCode, ParseResult, parse_datalogger_text, parse_json_batch, read_capped
+from monitoring.ingest.parsing import (
+    ErrorCode,
+    ParseResult,
+    load_json_body,
+    parse_datalogger_text,
+    parse_json_batch,
+    read_capped,
+)
 from monitoring.services.push import PushResult, ingest_batch, resolver
 
 JSON, TEXT = "application/json", "text/plain"
@@ -113,7 +118,7 @@ class StationReadingsPushApi(APIView):
             parsed = ParseResult().refuse(ErrorCode.EMPTY, _("The batch holds no readings."))
         elif media_type == JSON:
             try:
-                payload = json.loads(data)
+                payload = load_json_body(data)
             except (ValueError, RecursionError):
                 raise exceptions.ParseError(_("The body is not valid JSON.")) from None
             parsed = parse_json_batch(payload, now=now, resolve_parameter=lookup, status_codes=fmt.status_codes)

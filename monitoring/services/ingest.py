@@ -9,6 +9,7 @@ Late data is accepted: the partitions of the batch's months are created when mis
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -59,6 +60,7 @@ def ensure_partitions(first: dt.datetime, last: dt.datetime) -> int:
 
 
 TYPES = ["int8", "int8", "timestamptz", "float8", "int2", "int8"]
+_STATION_ID, _OBSERVED_AT = operator.itemgetter(0), operator.itemgetter(2)
 
 
 def _copy(raw, table: str, rows: Sequence[ResolvedReading]) -> None:
@@ -69,21 +71,28 @@ def _copy(raw, table: str, rows: Sequence[ResolvedReading]) -> None:
             write(row)
 
 
-def write_readings(readings: Sequence[ResolvedReading] | Iterable[ResolvedReading], *,
+def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[ResolvedReading | tuple], *,
                    count_hint: int | None = None) -> WriteResult:
     """Store `readings` in one transaction. New data (the usual case) is copied straight
     into the table inside a savepoint; when a reading is already stored, or repeated in the
     batch, that COPY fails on the primary key and the batch takes the stage path, which
     inserts only what is new."""
-    rows = [r if isinstance(r, ResolvedReading) else ResolvedReading(*r) for r in readings]
+    rows = readings if isinstance(readings, list) else list(readings)
     if not rows:
         return WriteResult(received=0, accepted=0)
-    latest: dict[int, dt.datetime] = {}
-    for r in rows:
-        if r.observed_at > latest.get(r.station_id, r.observed_at - dt.timedelta(seconds=1)):
-            latest[r.station_id] = r.observed_at
+    if len(rows[0]) != len(COLUMNS):
+        rows = [ResolvedReading(*r) for r in rows]  # defaults for status and campaign
+    times = list(map(_OBSERVED_AT, rows))
+    station_ids = set(map(_STATION_ID, rows))
+    if len(station_ids) == 1:  # a push batch: one station
+        latest = {station_ids.pop(): max(times)}
+    else:
+        latest = {}
+        for station_id, observed_at in zip(map(_STATION_ID, rows), times, strict=True):
+            if observed_at > latest.get(station_id, observed_at - dt.timedelta(seconds=1)):
+                latest[station_id] = observed_at
     with transaction.atomic():
-        ensure_partitions(min(r.observed_at for r in rows), max(latest.values()))
+        ensure_partitions(min(times), max(latest.values()))
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
             try:
