@@ -13,6 +13,7 @@ class MonitoringConfig(AppConfig):
         from layers import filters
         from layers.registry import Layer, register_layer
         from monitoring.models import Station
+        from monitoring.services import push  # noqa: F401  (its signals drop the parameter look-up cache)
 
         register_layer(
             Layer("stations", Station, _("Monitoring stations"), ("code", "kind", "mode", "facility"),

@@ -31,12 +31,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from monitoring.choices import Medium, ReadingStatus, StationKind
 from monitoring.domain.units import UnitError, convert, normalise_parameter_text, unit_code
 from monitoring.ingest.parsing import ErrorCode, ParseResult, ReadingColumns, ReadingRow
-from monitoring.models import Parameter, Station, StationParameter
+from monitoring.models import Parameter, Station, StationParameter, Unit
 from monitoring.services.ingest import write_readings
 
 # Row error codes added to monitoring.ingest.parsing.ErrorCode by the checks made here.
@@ -134,12 +137,37 @@ def measured_parameter_ids(station: Station) -> frozenset[int]:
     return frozenset(StationParameter.objects.filter(station=station).values_list("parameter_id", flat=True))
 
 
+# The catalogue look-up is built once and kept in the cache: a datalogger pushes every few
+# minutes and the catalogue changes a few times a year. Saving or deleting a parameter or a
+# unit drops it (signals below); another process's copy lives at most CATALOGUE_TTL seconds.
+CATALOGUE_CACHE_KEY = "monitoring:parameter-lookup:v1"
+CATALOGUE_TTL = 60
+
+
+def catalogue_lookup() -> ParameterLookup:
+    """The whole catalogue as a look-up, with no station preference (cached)."""
+    lookup = cache.get(CATALOGUE_CACHE_KEY)
+    if lookup is None:
+        infos, aliases = _catalogue()
+        lookup = ParameterLookup(infos, aliases)
+        cache.set(CATALOGUE_CACHE_KEY, lookup, CATALOGUE_TTL)
+    return lookup
+
+
+@receiver([post_save, post_delete], sender=Parameter, dispatch_uid="monitoring-catalogue-parameter")
+@receiver([post_save, post_delete], sender=Unit, dispatch_uid="monitoring-catalogue-unit")
+def forget_catalogue_lookup(**_kwargs: Any) -> None:
+    """A parameter or unit changed: the next batch rebuilds the look-up."""
+    cache.delete(CATALOGUE_CACHE_KEY)
+
+
 def resolver(station: Station | None = None) -> ParameterLookup:
-    """The parameter look-up from the database (two queries), preferring `station`'s parameters."""
-    infos, aliases = _catalogue()
+    """The parameter look-up (the catalogue from the cache, and one query for what `station`
+    measures), preferring `station`'s parameters."""
+    lookup = catalogue_lookup()
     if station is None:
-        return ParameterLookup(infos, aliases)
-    return ParameterLookup(infos, aliases, station=station, measured=measured_parameter_ids(station))
+        return lookup
+    return lookup.for_station(station, measured_parameter_ids(station))
 
 
 @dataclass
