@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from geoportal.catalogues.models import Catalogue, CatalogueEntry
+from geoportal.catalogues.models import Catalogue, CatalogueEntry, Revision
 from geoportal.core.admin import AuditedModelAdmin
 
 
@@ -22,3 +22,25 @@ class CatalogueEntryAdmin(AuditedModelAdmin):
     list_filter = ("catalogue", "is_active")
     search_fields = ("code", "name_vi", "name_en")
     list_select_related = ("catalogue",)
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Read-only: revisions are append-only (a database trigger refuses updates and deletes)."""
+
+    list_display = ("at", "catalogue", "object_repr", "version", "action", "actor_username")
+    list_filter = ("catalogue", "action")
+    search_fields = ("object_repr", "object_id", "actor_username", "comment")
+    date_hierarchy = "at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

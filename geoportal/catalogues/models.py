@@ -1,11 +1,15 @@
 """Catalogues (danh mục): managed reference lists such as sectors or issuing authorities."""
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from geoportal.catalogues.choices import RevisionAction
 from geoportal.catalogues.querysets import CatalogueEntryQuerySet, CatalogueQuerySet
 
 
@@ -56,6 +60,7 @@ class CatalogueEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=F("valid_from")),
                 name="catalogueentry_valid_range",
+                violation_error_message=_("The end date comes before the start date."),
             ),
         ]
 
@@ -81,3 +86,39 @@ class FixtureLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.digest[:12]})"
+
+
+class Revision(models.Model):
+    """One version of a managed catalogue row: what it held after the change, what changed, who, when, why.
+
+    Written by the services in geoportal/catalogues/services.py in the same transaction as the change and
+    its audit event; append-only (a database trigger refuses UPDATE and DELETE)."""
+
+    catalogue = models.CharField(_("catalogue"), max_length=64, db_index=True,
+                                 help_text=_("the key of the managed catalogue"))
+    content_type = models.ForeignKey(ContentType, verbose_name=_("object type"), on_delete=models.PROTECT,
+                                     related_name="+")
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(_("version"))
+    action = models.CharField(_("action"), max_length=16, choices=RevisionAction.choices)
+    data = models.JSONField(_("values"), default=dict, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, help_text=_("{field: [old, new]}"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(_("changed by"), max_length=150, blank=True)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    audit_event = models.OneToOneField("audit.AuditEvent", verbose_name=_("audit event"), null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("catalogue revision")
+        verbose_name_plural = _("catalogue revisions")
+        ordering = ["content_type", "object_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "version"], name="revision_unique_version"),
+        ]  # its index also serves the history of one object (content_type, object_id)
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} v{self.version}"
