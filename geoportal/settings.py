@@ -338,3 +338,35 @@ SILENCED_SYSTEM_CHECKS = [
     "gis.W001",
 ]
 DEMO_SITE = env.bool("DEMO_SITE", default=True)
+
+# --- OpenID Connect (issue 7) ---
+# Sign-in through a central authentication service, off by default: local accounts stay the
+# default and the provider's identity is mapped to an existing account (geoportal/accounts/oidc.py).
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+if OIDC_ENABLED:
+    _OIDC_REQUIRED = ["OIDC_RP_CLIENT_ID", "OIDC_RP_CLIENT_SECRET", "OIDC_OP_AUTHORIZATION_ENDPOINT",
+                      "OIDC_OP_TOKEN_ENDPOINT", "OIDC_OP_USER_ENDPOINT", "OIDC_OP_JWKS_ENDPOINT"]
+    _oidc_missing = [name for name in _OIDC_REQUIRED if not env.str(name, default="")]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"OIDC_ENABLED is set but {', '.join(_oidc_missing)} is missing (see README.md, Configuration)."
+        )
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    # ID tokens are signed by the provider's key, published in its JWKS (never a shared secret).
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    if not OIDC_RP_SIGN_ALGO.startswith(("RS", "PS", "ES")):
+        raise ImproperlyConfigured("OIDC_RP_SIGN_ALGO must be an asymmetric algorithm (RS256, PS256, ES256 …).")
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER", default="")  # checked against the token's "iss" when set
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="")  # empty: match accounts by e-mail
+    # Unknown identities are refused; when allowed, the new account has no role until an admin grants one.
+    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=False)
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+    LOGIN_REDIRECT_URL_FAILURE = "/accounts/login/"
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "geoportal.accounts.oidc.PortalOIDCBackend"]

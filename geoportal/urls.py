@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/users/", include("geoportal.accounts.urls")),
     path("organisations/", include("geoportal.organisations.urls")),
     path("audit/", include("geoportal.audit.urls")),
+    path("catalogues/", include("geoportal.catalogues.urls")),
     path("admin/", admin.site.urls),
     path("ogcapi/", include("layers.ogcapi.urls")),
     path("tiles/", include("layers.tiles.urls")),
@@ -49,6 +50,9 @@ handler400 = "geoportal.core.views.bad_request"
 handler403 = "geoportal.core.views.permission_denied"
 handler404 = "geoportal.core.views.page_not_found"
 handler500 = "geoportal.core.views.server_error"
+
+if settings.OIDC_ENABLED:  # OpenID Connect sign-in (issue 7), only when switched on
+    urlpatterns += [path("oidc/", include("mozilla_django_oidc.urls"))]
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -177,6 +177,8 @@ def _all_url_names() -> set[str]:
 COVERED = {
     "organisations:detail": "test_organisation_page", "organisations:list": "test_pages_require_login",
     "accounts:user-detail": "test_user_page", "accounts:user-list": "test_pages_require_login",
+    "accounts:user-access": "geoportal/accounts/tests/test_access_pages.py::test_access_page_by_role",
+    "accounts:review-queue": "geoportal/accounts/tests/test_review_bulk.py::test_review_queue_by_role",
     "accounts:user-review": "test_review_page_write", "audit:list": "test_audit_api_and_page",
     "audit:detail": "test_audit_api_and_page", "organisation-detail": "test_organisation_api_detail",
     "organisation-list": "test_list_endpoints_only_show_scope", "user-detail": "test_user_api_detail",
@@ -211,6 +213,15 @@ COVERED = {
     "layers:feature-new": "layers/tests/test_feature_forms.py",
     "layers:catalogue": "public (layers/tests/test_catalogue.py)",
     "about": "test_public_and_self_routes",
+    "workspace:compiled": "workspace/tests/test_compiled_views.py::test_compiled_page_by_role",
+    "workspace:compiled-download": "workspace/tests/test_compiled_views.py::test_compiled_download_by_role",
+    **{f"catalogues:{name}": "geoportal/catalogues/tests/test_governance_pages.py::test_catalogue_pages_by_role"
+       for name in ("index", "rows", "new", "edit", "deactivate", "history")},
+    **{f"exchange:connection-{name}": "exchange/tests/test_connection_views.py::test_pages_by_role + test_revoke_by_role"
+       for name in ("list", "new", "detail", "revoke")},
+    **{name: "exchange/tests/test_pages.py::test_exchange_routes_by_role" for name in (
+        "exchange:packages", "exchange:package-download", "exchange:package-build", "exchange-collection-list",
+        "exchange-collection-items")},
     "tiles:tile": "layers/tests/test_tiles.py", "tiles:tilejson": "layers/tests/test_tiles.py",
     "exports:export": "layers/tests/test_exports.py",
     "exports:job-create": "layers/tests/test_export_jobs.py", "exports:job": "layers/tests/test_export_jobs.py",
@@ -219,6 +230,7 @@ COVERED = {
        ("landing", "conformance", "api", "collections", "collection", "queryables", "items", "item")},
     "layers:officer-map": "layers/tests/test_officer_map.py", "layers:officer-map-data": "layers/tests/test_officer_map.py", "search": "public (layers/tests/test_map.py)",
     "layers:catalogue-jsonld": "public (layers/tests/test_catalogue.py)",
+    **dict.fromkeys(["workspace:dashboard", "workspace:queues"], "workspace/tests/test_queues.py::test_permission_matrix"),
     "layers:catalogue-dataset": "public (layers/tests/test_catalogue.py)", "layers:feature-edit": "layers/tests/test_feature_forms.py",
     "layers:inspection-edit": "layers/tests/test_record_forms.py", "layers:permit-list": "test_workflow_pages_by_role",
     **{f"reports:{name}": "reports/tests/test_permission_matrix_reports.py" for name in (
@@ -229,6 +241,7 @@ COVERED = {
     "reports:render": "reports/tests/test_workflow.py", "reports:rendered": "reports/tests/test_workflow.py",
     "reports:file": "reports/tests/test_workflow.py + test_files_follow_scope",
     "reports:import": "reports/tests/test_report_pages.py", "reports:query": "reports/tests/test_analytics.py",
+    "workspace:statistics": "workspace/tests/test_statistics_views.py::test_statistics_permission_matrix",
     "report-validate": "reports/tests/test_report_api.py", "report-data": "reports/tests/test_report_api.py",
     "report-submit": "reports/tests/test_report_api.py",
     "monitoring:station-detail": "monitoring/tests/test_station_page.py",

@@ -7,7 +7,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from geoportal.accounts.services import token_lookup
+from geoportal.accounts.services import TOKEN_EXPIRED, TokenRefused, token_check
+from geoportal.accounts.usage import record_usage, usage_key
+
+# Machine-readable `code` of the 401 problem body. Expiry is the one refusal a client can act
+# on by itself (ask for a renewal under its agreement), so it has its own code; unknown,
+# revoked and disabled-account keys share the generic one.
+CODE_TOKEN_EXPIRED = "token_expired"
+CODE_FAILED = "authentication_failed"
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -25,12 +32,18 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode("ascii")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed(_("Malformed token.")) from None
-        token = token_lookup(raw)
-        if token is None:
-            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
         now = timezone.now()
+        try:
+            token = token_check(raw, now=now)
+        except TokenRefused as refused:
+            if refused.code == TOKEN_EXPIRED:
+                raise exceptions.AuthenticationFailed(_("This token has expired."), code=CODE_TOKEN_EXPIRED) from None
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."), code=CODE_FAILED) from None
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+        # Counted here, once per authenticated request, whatever the view's throttle classes;
+        # requests later refused by a permission or the rate limit count too (what was sent).
+        record_usage(token=token, key=usage_key(request), at=now)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

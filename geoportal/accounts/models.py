@@ -138,3 +138,27 @@ class ApiToken(models.Model):
 
 # Marker for "every field of the collection" (compare with `is ALL_FIELDS`).
 ALL_FIELDS: frozenset[str] = frozenset({"*"})
+
+
+class ApiTokenUsage(models.Model):
+    """Requests made with one API token, counted per local day and per collection or endpoint."""
+
+    token = models.ForeignKey(ApiToken, on_delete=models.CASCADE, related_name="usage", verbose_name=_("token"))
+    # The portal's local day (TIME_ZONE, UTC+7), the day officers read on the statistics.
+    day = models.DateField(_("day"))
+    # An exchanged collection's key when the URL names one, else the route name (e.g. "me").
+    key = models.CharField(_("collection or endpoint"), max_length=100)
+    count = models.PositiveBigIntegerField(_("requests"), default=0)
+    last_at = models.DateTimeField(_("last request"))
+
+    class Meta:
+        verbose_name = _("API token usage")
+        verbose_name_plural = _("API token usage")
+        ordering = ["-day", "key"]
+        constraints = [
+            # The target of usage.record_usage()'s INSERT … ON CONFLICT: one counter per cell.
+            models.UniqueConstraint(fields=["token", "day", "key"], name="accounts_tokenusage_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.token_id} {self.day} {self.key}: {self.count}"

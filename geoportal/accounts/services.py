@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
@@ -164,38 +164,241 @@ def account_handover(
     return handover
 
 
+# --- Roles and data scopes, periodic review in bulk (issue 7) ---------------------------------
+_COMMUNE_ROLES = {Role.COMMUNE_OFFICER, Role.COMMUNE_CHAIRMAN}
+
+
+def _access_of(user: User) -> dict:
+    """What an account may do and cover, as stored: the before/after of an access change."""
+    return {
+        "roles": sorted(user.roles or []),
+        "organisation": user.organisation_id,
+        "scope_units": sorted(user.scope_units.values_list("pk", flat=True)),
+    }
+
+
+def validate_access(
+    *, actor, user: User, organisation: Organisation | None, roles: list[str], unit_ids: list[int],
+) -> None:
+    """The rules of an account's access beyond `validate_roles` (DESIGN.md section 4)."""
+    validate_roles(organisation=organisation, roles=roles)
+    commune_roles = set(roles) & _COMMUNE_ROLES
+    if commune_roles and not unit_ids and not (organisation is not None and organisation.admin_unit_id):
+        raise ValidationError({"scope_units": _("A commune role needs a commune: the organisation's own "
+                                                "commune or additional communes.")})
+    if unit_ids and not commune_roles:
+        # scope_for() widens any account by its extra units: on an enterprise or a connection
+        # account they would open whole communes, so only commune roles may hold them.
+        raise ValidationError({"scope_units": _("Additional communes can only be given to commune officers "
+                                                "and chairmen.")})
+    if Role.DEPT_ADMIN in roles:
+        # Lock the Department's rows so that two concurrent grants cannot both pass the check.
+        list(Organisation.objects.select_for_update().filter(kind=OrganisationKind.DEPARTMENT).values_list("pk"))
+        other = (User.objects.filter(is_active=True, roles__contains=[Role.DEPT_ADMIN])
+                 .exclude(pk=user.pk).order_by("pk").first())
+        if other is not None:
+            raise ValidationError({"roles": _(
+                "%(u)s is already the department administrator; the regulation allows one. "
+                "Remove the role from that account first.") % {"u": other.username}})
+    if actor is not None and actor.pk == user.pk and Role.DEPT_ADMIN in (user.roles or []) \
+            and Role.DEPT_ADMIN not in roles:
+        raise ValidationError({"roles": _("You cannot remove your own administrator role.")})
+    if organisation is None or organisation.pk != user.organisation_id:
+        held = Organisation.objects.filter(account_holder=user).order_by("pk").first()
+        if held is not None:
+            raise ValidationError({"organisation": _(
+                "This person holds the account of %(org)s: hand it over before moving them.") % {"org": held}})
+
+
+@transaction.atomic
+def user_update_access(
+    *, actor, user: User, roles: list[str], organisation: Organisation | None, scope_units, reason: str,
+) -> User:
+    """Set an account's roles, organisation and additional communes; audited with before and after.
+
+    Nothing is written (and no event recorded) when nothing changes.
+    """
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    unit_ids = sorted({unit.pk for unit in scope_units})
+    roles = sorted(set(roles))
+    validate_access(actor=actor, user=locked, organisation=organisation, roles=roles, unit_ids=unit_ids)
+    before = _access_of(locked)
+    after = {"roles": roles, "organisation": organisation.pk if organisation else None, "scope_units": unit_ids}
+    if before == after:
+        return locked
+    locked.roles = roles
+    locked.organisation = organisation
+    locked.full_clean()
+    locked.save(update_fields=["roles", "organisation"])
+    locked.scope_units.set(unit_ids)
+    audit_record(actor=actor, action="user.access", obj=locked,
+                 changes={"before": before, "after": after, "reason": reason.strip()})
+    return locked
+
+
+@transaction.atomic
+def users_mark_reviewed(*, actor, users: list[User], note: str = "") -> list[User]:
+    """The periodic review of several accounts at once: one audit event per account."""
+    if not users:
+        raise ValidationError({"accounts": _("Select at least one account.")})
+    return [user_mark_reviewed(actor=actor, user=user, note=note) for user in users]
+
+
+@transaction.atomic
+def users_disable(*, actor, users: list[User], reason: str) -> list[User]:
+    """Disable several accounts after a review: logged out everywhere, their API tokens revoked.
+
+    All or nothing: one refused account (the actor's own) refuses the whole batch.
+    """
+    if not users:
+        raise ValidationError({"accounts": _("Select at least one account.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    if actor is not None and any(user.pk == actor.pk for user in users):
+        raise ValidationError({"accounts": _("You cannot disable your own account.")})
+    disabled = []
+    for user in users:
+        disabled.append(user_set_active(actor=actor, user=user, active=False, reason=reason.strip()))
+        for token in ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("pk"):
+            token_revoke(actor=actor, token=token)
+    return disabled
+
+
 def _hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+# A connection account's token lives at most a year: data-sharing agreements between agencies
+# are renewed yearly, and a key that leaks (config files, e-mails) stays usable only until its
+# expiry. Renewal is a new token, issued after checking the agreement still holds.
+CONNECTION_TOKEN_MAX_DAYS = 365
+# Upper bound of a stated rate: far above any agency's batch job, low enough that a runaway
+# client cannot take the API down for the others.
+TOKEN_RATE_LIMIT_MAX = 6000
+
+
+def token_validate_grants(grants: dict) -> dict[str, list[str] | str]:
+    """Check {collection: [field, …] or "*"} against the exchange schema; returns it normalised
+    (fields in schema order, duplicates dropped)."""
+    from exchange.schema import COLLECTIONS  # lazy: the schema is the exchange app's contract
+
+    if not isinstance(grants, dict):
+        raise ValidationError({"grants": _("The grants must map collections to fields.")})
+    clean: dict[str, list[str] | str] = {}
+    for key, fields in grants.items():
+        collection = COLLECTIONS.get(key)
+        if collection is None:
+            raise ValidationError({"grants": _("Unknown collection: %(c)s.") % {"c": key}})
+        if fields == "*":
+            clean[key] = "*"
+            continue
+        if not isinstance(fields, (list, tuple)) or not all(isinstance(f, str) for f in fields):
+            raise ValidationError({"grants": _("The fields of %(c)s must be a list of names.") % {"c": key}})
+        unknown = set(fields) - collection.field_set
+        if unknown:
+            raise ValidationError({"grants": _("Unknown fields of %(c)s: %(f)s.") % {
+                "c": key, "f": ", ".join(sorted(unknown))}})
+        if not fields:
+            raise ValidationError({"grants": _("Choose at least one field of %(c)s.") % {"c": key}})
+        clean[key] = [f for f in collection.fields if f in set(fields)]
+    return clean
+
+
 @transaction.atomic
-def token_create(*, actor, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+def token_create(
+    *, actor, user: User, name: str, expires_at: datetime | None = None, grants: dict | None = None,
+    rate_limit_per_minute: int | None = None,
+) -> tuple[ApiToken, str]:
     """Issue an API token. Returns the token and its raw key, shown once."""
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationError({"expires_at": _("The expiry must be in the future.")})
+    if rate_limit_per_minute is not None and not 1 <= rate_limit_per_minute <= TOKEN_RATE_LIMIT_MAX:
+        raise ValidationError({"rate_limit_per_minute": _("Give a rate between 1 and %(max)d requests per minute.")
+                               % {"max": TOKEN_RATE_LIMIT_MAX}})
+    grants = token_validate_grants(grants) if grants else {}
     raw = "hpg_" + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name, prefix=raw[:12], key_hash=_hash_key(raw), expires_at=expires_at)
+    token = ApiToken(user=user, name=name, prefix=raw[:12], key_hash=_hash_key(raw), expires_at=expires_at,
+                     grants=grants, rate_limit_per_minute=rate_limit_per_minute)
     token.full_clean()
     token.save()
     audit_record(actor=actor, action="token.create", obj=token,
-                 changes={"user": user.pk, "name": name, "expires_at": expires_at})
+                 changes={"user": user.pk, "name": name, "expires_at": expires_at, "grants": grants,
+                          "rate_limit_per_minute": rate_limit_per_minute})
     return token, raw
 
 
 @transaction.atomic
+def connection_token_create(
+    *, actor, user: User, name: str, expires_at: datetime, grants: dict, rate_limit_per_minute: int,
+) -> tuple[ApiToken, str]:
+    """Issue another agency's token: a connection account, stated grants, a rate and an expiry
+    within CONNECTION_TOKEN_MAX_DAYS. Returns the token and its raw key, shown once."""
+    if Role.CONNECTION not in (user.roles or []):
+        raise ValidationError({"user": _("Only connection accounts get tokens here.")})
+    if not user.is_active:
+        raise ValidationError({"user": _("This account is disabled.")})
+    if expires_at is None:
+        raise ValidationError({"expires_at": _("A connection token needs an expiry.")})
+    if expires_at > timezone.now() + timedelta(days=CONNECTION_TOKEN_MAX_DAYS + 1):
+        raise ValidationError({"expires_at": _("A connection token lasts at most %(days)d days.")
+                               % {"days": CONNECTION_TOKEN_MAX_DAYS}})
+    if not grants:
+        raise ValidationError({"grants": _("Grant at least one collection.")})
+    if rate_limit_per_minute is None:
+        raise ValidationError({"rate_limit_per_minute": _("State the rate limit.")})
+    return token_create(actor=actor, user=user, name=name, expires_at=expires_at, grants=grants,
+                        rate_limit_per_minute=rate_limit_per_minute)
+
+
+@transaction.atomic
 def token_revoke(*, actor, token: ApiToken) -> ApiToken:
-    """Revoke at once: the next request with this key is refused."""
-    if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        audit_record(actor=actor, action="token.revoke", obj=token, changes={"revoked_at": token.revoked_at})
+    """Revoke at once: the next request with this key is refused (keys are looked up in the
+    database on every request, never cached)."""
+    locked = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is None:
+        locked.revoked_at = timezone.now()
+        locked.save(update_fields=["revoked_at"])
+        audit_record(actor=actor, action="token.revoke", obj=locked, changes={"revoked_at": locked.revoked_at})
+    token.revoked_at = locked.revoked_at
+    return locked
+
+
+class TokenRefused(Exception):
+    """A raw key that does not authenticate; `code` says why (TOKEN_* constants)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+TOKEN_INVALID = "invalid"
+TOKEN_REVOKED = "revoked"
+TOKEN_EXPIRED = "expired"
+TOKEN_USER_DISABLED = "user_disabled"
+
+
+def token_check(raw: str, *, now: datetime | None = None) -> ApiToken:
+    """The token of a raw key, or TokenRefused. One query, no cache, so that a revocation or an
+    expiry takes effect on the very next request."""
+    if not raw or len(raw) > 200:
+        raise TokenRefused(TOKEN_INVALID)
+    token = ApiToken.objects.select_related("user", "user__organisation").filter(key_hash=_hash_key(raw)).first()
+    if token is None:
+        raise TokenRefused(TOKEN_INVALID)
+    if token.revoked_at is not None:
+        raise TokenRefused(TOKEN_REVOKED)
+    if token.expires_at is not None and token.expires_at <= (now or timezone.now()):
+        raise TokenRefused(TOKEN_EXPIRED)
+    if not token.user.is_active:
+        raise TokenRefused(TOKEN_USER_DISABLED)
     return token
 
 
 def token_lookup(raw: str) -> ApiToken | None:
     """The usable token for a raw key, or None (unknown, revoked, expired, user disabled)."""
-    if not raw or len(raw) > 200:
+    try:
+        return token_check(raw)
+    except TokenRefused:
         return None
-    return ApiToken.objects.usable().select_related("user", "user__organisation").filter(
-        key_hash=_hash_key(raw)
-    ).first()
