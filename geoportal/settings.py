@@ -289,6 +289,11 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # "station": per datalogger token; a station pushes every 5 minutes (Circular 10/2021), so
     # this only stops a runaway client.
+    # A connection token's agreement may state its own rate (ApiToken.rate_limit_per_minute).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "geoportal.accounts.throttling.ApiTokenRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {"anon": "120/minute", "user": "600/minute", "station": "120/minute"},
 }
 SPECTACULAR_SETTINGS = {

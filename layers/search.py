@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.contrib.gis.db.models.functions import PointOnSurface
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from geoportal.accounts.throttling import ApiTokenRateThrottle
 from layers.models import LAYER_MODELS
 
 SEARCH_FIELDS = {"facilities": ("name", "address")}
@@ -22,7 +23,7 @@ class SearchQuery(serializers.Serializer):
 class SearchApi(APIView):
     """GET /api/v1/search/?q=dinh+vu: published entries and the user's own scope."""
 
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonRateThrottle, ApiTokenRateThrottle]
 
     @staticmethod
     def _hit(slug, row) -> dict:

@@ -82,7 +82,9 @@ def user_create(
 @transaction.atomic
 def user_update_roles(*, actor, user: User, roles: list[str]) -> User:
     before = snapshot(user, ["roles"])
-    validate_roles(organisation=user.organisation, roles=roles)
+    # The same rules as the access page (one department admin, commune roles need a commune…).
+    validate_access(actor=actor, user=user, organisation=user.organisation, roles=roles,
+                    unit_ids=list(user.scope_units.values_list("pk", flat=True)))
     user.roles = sorted(set(roles))
     user.full_clean()
     user.save(update_fields=["roles"])

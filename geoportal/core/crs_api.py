@@ -19,9 +19,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from geoportal.accounts.throttling import ApiTokenRateThrottle
 from geoportal.core import crs
 
 # Field of the query that a CoordinateError.field refers to, per input form.
@@ -45,7 +46,7 @@ class CrsTransformApi(APIView):
     """Convert a coordinate typed in VN-2000, UTM or WGS 84 (degrees or DMS) to WGS 84."""
 
     permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonRateThrottle, ApiTokenRateThrottle]
 
     class CrsTransformQuerySerializer(serializers.Serializer):
         srid = serializers.ChoiceField(

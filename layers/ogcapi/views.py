@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from geoportal.accounts.throttling import ApiTokenRateThrottle
 from geoportal.core.errors import problem_response
 from layers.ogcapi import conformance as oc
 from layers.ogcapi.links import absolute_url, link
@@ -94,7 +95,7 @@ class OgcApiView(APIView):
     choose JSON or HTML themselves), provider errors as problem bodies."""
 
     renderer_classes = [JSONRenderer]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonRateThrottle, ApiTokenRateThrottle]
 
     def perform_content_negotiation(self, request, force=False):
         return self.renderer_classes[0](), oc.MEDIA_JSON

@@ -31,9 +31,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
-from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from geoportal.accounts.throttling import ApiTokenRateThrottle
 from geoportal.core.errors import problem_response
 from layers.ogcapi.links import absolute_url, link
 from layers.ogcapi.params import DatetimeField, Interval
@@ -254,7 +255,7 @@ class EdrView(APIView):
     """Base of the /edr/ views: JSON only, provider errors as problem+json bodies."""
 
     renderer_classes = [JSONRenderer]
-    throttle_classes = [AnonRateThrottle, UserRateThrottle]
+    throttle_classes = [AnonRateThrottle, ApiTokenRateThrottle]
 
     def perform_content_negotiation(self, request, force=False):
         return self.renderer_classes[0](), edr.MEDIA_JSON
