@@ -41,6 +41,7 @@ urlpatterns = [
     # REST API
     path("api/v1/", include("geoportal.core.api_urls")),
     path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("exchange.api.urls")),
     path("api/v1/", include("layers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
