@@ -112,6 +112,7 @@ TEMPLATES = [
                 "layers.context_processors.register_nav",
                 "reports.context_processors.reports_nav",
                 "monitoring.context_processors.monitoring_nav",
+                "workspace.context_processors.workspace_nav",
 
             ],
         },
@@ -258,6 +259,8 @@ PERIODIC_TASKS = [
     ("reports.tasks.send_report_reminders", 6 * 3600),
     ("monitoring.tasks.ensure_reading_partitions", 24 * 3600),
     ("monitoring.tasks.detect_recent_exceedances", 15 * 60),
+    # The data package for the national environmental database (issue 7): weekly.
+    ("exchange.tasks.build_scheduled_data_package", 7 * 24 * 3600),
 ]
 
 # --- Environmental monitoring (issue 6) -------------------------------------------------

@@ -103,6 +103,11 @@ def daily_aqi_for(*, station, day: dt.date) -> AqiResult:
     return _daily_for([station_id], day, day)[station_id][0].result
 
 
+def days_of_aqi(*, stations: Iterable, first: dt.date, last: dt.date) -> dict[int, list[DailyAqi]]:
+    """AQI^d of each station for every day in [first, last]: {station id: [DailyAqi, ...]}, one query."""
+    return _daily_for([pk_of(s) for s in stations], first, last)
+
+
 def month_of_aqi(*, stations: Iterable, month: dt.date) -> dict[int, list[DailyAqi]]:
     """AQI^d of each station for every day of the month of `month`: {station id: [DailyAqi, ...]}, one query."""
     first = month.replace(day=1)
