@@ -86,3 +86,7 @@ VI = {
         "Tài khoản kết nối của các cơ quan khác đọc các tập dữ liệu này qua API (/api/v1/exchange/), chỉ với "
         "các trường được cấp theo thỏa thuận. Lược đồ được mô tả trong docs/data-exchange.md.",
 }
+VI.update({
+    "Data exchange": "Trao đổi dữ liệu",
+    "Officer workspace": "Không gian làm việc của cán bộ",
+})
