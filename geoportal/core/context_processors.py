@@ -16,8 +16,6 @@ def portal(request):
             nav.append({"label": _("Accounts"), "url": reverse("accounts:user-list")})
         if has_capability(user, Capability.ORGANISATIONS_VIEW):
             nav.append({"label": _("Organisations"), "url": reverse("organisations:list")})
-        if has_capability(user, Capability.ACCOUNTS_REVIEW):
-            nav.append({"label": _("Periodic account review"), "url": reverse("accounts:review-queue")})
         if has_capability(user, Capability.AUDIT_VIEW):
             nav.append({"label": _("Audit log"), "url": reverse("audit:list")})
         if has_capability(user, Capability.WORKSPACE):
