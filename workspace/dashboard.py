@@ -28,7 +28,7 @@ from geoportal.scopes import NOTHING, scope_for
 from layers.choices import PermitStatus, RemedyStatus
 from layers.domain.permits import add_months
 from layers.filters import PermitFilter
-from layers.models import Facility, Inspection, MonthlyUpdate, Permit, Remedy
+from layers.models import Facility, Inspection, MonthlyUpdate, Permit
 from layers.services.monthly import is_late, month_start
 from monitoring.models import ExceedanceEvent
 from reports.choices import ReportStatus
@@ -113,10 +113,12 @@ def permit_figures(*, user) -> list[Figure]:
 
 def remedy_figures(*, user) -> list[Figure]:
     """Remedies ordered by inspections in scope that are still open or in progress (one query)."""
-    inspections = Inspection.objects.for_user(user).order_by().values("pk")
-    counts = Remedy.objects.filter(inspection__in=inspections).aggregate(
-        open=Count("pk", filter=Q(status=RemedyStatus.OPEN)),
-        in_progress=Count("pk", filter=Q(status=RemedyStatus.IN_PROGRESS)))
+    # A join from the scoped inspections, not "remedy.inspection_id IN (scoped inspections)": the
+    # scope's ORs over outer joins made PostgreSQL re-run that subquery per remedy when the
+    # tables had no statistics yet (minutes on the demo data in a test transaction).
+    counts = Inspection.objects.for_user(user).order_by().aggregate(
+        open=Count("remedies", filter=Q(remedies__status=RemedyStatus.OPEN)),
+        in_progress=Count("remedies", filter=Q(remedies__status=RemedyStatus.IN_PROGRESS)))
     return [Figure(f"remedies-{status.value}", str(status.label), counts[status.value],
                    url=_url("layers:inspection-list", remedy_status=status.value),
                    map_url=_map_url(compliance="remedies"))

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from geoportal.audit.services import audit_record
 from geoportal.catalogues.models import Catalogue, FixtureLoad
@@ -184,6 +184,12 @@ class Command(BaseCommand):
                 transaction.on_commit(lambda: _enqueue_demo_readings(self.stdout))
             FixtureLoad.objects.update_or_create(name=DATASET, defaults={"digest": digest})
             audit_record(action="fixtures.load", changes={"dataset": DATASET, "digest": digest})
+            # Fresh statistics for the tables just filled: without them the planner takes the
+            # register's scope filters (ORs over outer joins) for tiny tables and nests loops
+            # that cost minutes, until autovacuum gets round to it (or, in a test's transaction,
+            # never). ANALYZE sees this transaction's own rows.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(
             f"demo data loaded in {time.perf_counter() - started:.1f} s: "
             f"{AdministrativeUnit.objects.count()} units ({report.count('create')} new), "
