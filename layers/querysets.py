@@ -42,9 +42,9 @@ def paths_q(paths: Paths, scope: Scope, action: Action) -> Q:
         return NOTHING
     org = scope.organisation_id
     if scope.read_only:
-        if action != Action.VIEW or paths.approval is None:
-            return NOTHING
-        return Q(**{paths.f(paths.approval): APPROVED})
+        # A connection account reads what the public reads, and beyond that only what its
+        # agreement grants, through the exchange API (exchange.selectors), field by field.
+        return NOTHING
     q = NOTHING
     if action == Action.APPROVE:
         # The commune chairman approves the commune's entries (Article 7).

@@ -3,7 +3,7 @@ maps offline. Readings are not edited here: they are data of record from the sta
 from django.contrib import admin
 from django.contrib.gis.admin import GISModelAdmin
 
-from geoportal.core.admin import AuditedModelAdmin
+from geoportal.core.admin import AuditedModelAdmin, ViewOnlyAdmin, ViewOnlyInline
 from geoportal.core.widgets import OfflineMapWidget
 from monitoring import models as m
 
@@ -27,26 +27,26 @@ class StationAdmin(AuditedModelAdmin, GISModelAdmin):
 
 
 @admin.register(m.Parameter)
-class ParameterAdmin(AuditedModelAdmin):
+class ParameterAdmin(ViewOnlyAdmin):
     list_display = ("code", "name_vi", "medium", "unit", "aqi_code")
     list_filter = ("medium",)
     search_fields = ("code", "name_vi", "name_en", "aliases")
 
 
 @admin.register(m.Unit)
-class UnitAdmin(AuditedModelAdmin):
+class UnitAdmin(ViewOnlyAdmin):
     list_display = ("code", "name_vi")
     search_fields = ("code", "aliases")
 
 
-class LimitValueInline(admin.TabularInline):
+class LimitValueInline(ViewOnlyInline):
     model = m.LimitValue
     extra = 0
     raw_id_fields = ("parameter", "unit")
 
 
 @admin.register(m.LimitSet)
-class LimitSetAdmin(AuditedModelAdmin):
+class LimitSetAdmin(ViewOnlyAdmin):
     list_display = ("code", "column", "medium", "effective_from", "effective_to", "certainty")
     list_filter = ("medium", "certainty")
     readonly_fields = ("sha256",)

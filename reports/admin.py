@@ -3,7 +3,7 @@ dates are editable (audited); reports and copies of record are read-only here: t
 status changes only through reports/services/workflow.py."""
 from django.contrib import admin
 
-from geoportal.core.admin import AuditedModelAdmin
+from geoportal.core.admin import ViewOnlyAdmin
 from reports import models as m
 
 
@@ -19,7 +19,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(m.FormDefinition)
-class FormDefinitionAdmin(AuditedModelAdmin):
+class FormDefinitionAdmin(ViewOnlyAdmin):
     list_display = ("code", "version", "applies_to", "effective_from", "effective_to", "deadline_day",
                     "deadline_month", "loaded_at")
     list_filter = ("applies_to", "code")

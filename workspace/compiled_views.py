@@ -40,7 +40,7 @@ def _board(request, form: str):
     value = request.GET.get("board", "")
     if form != "mau02" or not value or not scope_for(request.user).everything:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to str.isdigit, not to int()
         raise Http404
     board = boards_for(request.user).filter(pk=int(value)).first()
     if board is None:

@@ -15,7 +15,8 @@ FORMATS = ("json", "geojson", "csv")
 class ItemsQuerySerializer(serializers.Serializer):
     """?page=&page_size=&updated_since=&format= of GET /api/v1/exchange/<collection>/."""
 
-    page = serializers.IntegerField(min_value=1, default=1)
+    # Bounded so that the SQL OFFSET stays a bigint (a 500 otherwise).
+    page = serializers.IntegerField(min_value=1, max_value=10_000_000, default=1)
     page_size = serializers.IntegerField(min_value=1, default=PortalPagination.page_size)
     updated_since = serializers.CharField(required=False, max_length=40)
     format = serializers.ChoiceField(choices=FORMATS, required=False)

@@ -27,6 +27,7 @@ from exchange.package import csv_rows, features_geojson, records_json
 from exchange.schema import CRS_EPSG, SCHEMA_VERSION
 from exchange.selectors import Filters, count_sql, exchange_access, readable_collections
 from geoportal.accounts.throttling import ApiTokenRateThrottle
+from layers.exports.views import neutralise
 
 GEOJSON = "application/geo+json"
 JSON_TYPE = "application/json"
@@ -37,6 +38,8 @@ def _json(payload: dict, status: int = 200) -> HttpResponse:
 
 
 class _ExchangeApi(APIView):
+    # These views apply the token's grants (exchange.selectors.exchange_access).
+    accepts_restricted_tokens = True
     permission_classes = [IsAuthenticated]
     throttle_classes = [ApiTokenRateThrottle]
     renderer_classes = [JSONRenderer]
@@ -127,7 +130,9 @@ class ExchangeCollectionItemsApi(_ExchangeApi):
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(access.fields)
-        writer.writerows(csv_rows(access, filters=filters, limit=size, offset=offset))
+        # Text other agencies open in spreadsheets: a leading = + - @ is never a formula.
+        writer.writerows([neutralise(value) for value in row]
+                         for row in csv_rows(access, filters=filters, limit=size, offset=offset))
         # A BOM so that spreadsheet programs read the Vietnamese text as UTF-8.
         response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{access.collection.key}.csv"'

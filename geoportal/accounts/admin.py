@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from geoportal.accounts.choices import Role
 from geoportal.accounts.models import AccountHandover, ApiToken, User
 from geoportal.accounts.services import validate_roles
-from geoportal.core.admin import AuditedModelAdmin
+from geoportal.core.admin import AuditedModelAdmin, ViewOnlyAdmin
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -69,7 +69,7 @@ class AccountHandoverAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ViewOnlyAdmin):
     list_display = ("name", "user", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at")
     list_select_related = ("user",)
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")

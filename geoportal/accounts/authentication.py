@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from geoportal.accounts.choices import Role
 from geoportal.accounts.services import TOKEN_EXPIRED, TokenRefused, token_check
 from geoportal.accounts.usage import record_usage, usage_key
 
@@ -15,6 +16,15 @@ from geoportal.accounts.usage import record_usage, usage_key
 # revoked and disabled-account keys share the generic one.
 CODE_TOKEN_EXPIRED = "token_expired"
 CODE_FAILED = "authentication_failed"
+
+
+CODE_RESTRICTED = "token_restricted"
+
+
+def _accepts_restricted(request) -> bool:
+    """Whether the view being served applies token grants (``accepts_restricted_tokens``)."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    return bool(getattr(view, "accepts_restricted_tokens", False))
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -44,6 +54,12 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         # Counted here, once per authenticated request, whatever the view's throttle classes;
         # requests later refused by a permission or the rate limit count too (what was sent).
         record_usage(token=token, key=usage_key(request), at=now)
+        if (token.is_restricted or token.user.roles == [Role.CONNECTION]) and not _accepts_restricted(request):
+            # A grant states which collections and fields an agency reads; only the views
+            # that apply grants (the exchange API) may serve such a token, so no other API
+            # (register, OGC API, EDR…) can hand out fields outside it.
+            raise exceptions.PermissionDenied(_("This token only opens the data-exchange API (/api/v1/exchange/)."),
+                                              code=CODE_RESTRICTED)
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -90,7 +90,9 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         value = str(claims.get(claim_name) or "").strip()
         if not value:
             raise Refused(REFUSED_MISSING_CLAIM, claims)
-        if claim_name == "email" and claims.get("email_verified") is False:
+        # Only an address the provider verified names an account: a missing claim, or the text
+        # "false" some providers send, does not (else anyone could claim an officer's address).
+        if claim_name == "email" and claims.get("email_verified") is not True:
             raise Refused(REFUSED_EMAIL_NOT_VERIFIED, claims)
         users = list(self.filter_users_by_claims(claims)[:2])
         if len(users) > 1:

@@ -121,6 +121,10 @@ def user_set_active(*, actor, user: User, active: bool, reason: str) -> User:
         actor=actor, action="user.activate" if active else "user.deactivate", obj=locked,
         changes={**diff(before, snapshot(locked, ["is_active"])), "reason": reason},
     )
+    if not active:
+        # Re-enabling the account later must not bring old keys back to life.
+        for token in ApiToken.objects.filter(user=locked, revoked_at__isnull=True).order_by("pk"):
+            token_revoke(actor=actor, token=token)
     return locked
 
 

@@ -47,3 +47,33 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 audit_record(actor=request.user, action=f"{obj._meta.model_name}.admin_delete", obj=obj,
                              changes=snapshot(obj))
             super().delete_queryset(request, queryset)
+
+
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Shown in the admin, changed elsewhere: catalogues are edited at /catalogues/ (each edit a
+    numbered revision, geoportal.catalogues.services), API tokens through their services and
+    pages (limits checked, key shown once). The admin would skip those rules."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ViewOnlyInline(admin.TabularInline):
+    """An inline of a ViewOnlyAdmin."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -113,7 +113,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if isinstance(exc, Http404) or response.status_code == 404:
         code = "not_found"
         detail = _("No such resource, or it is outside your scope.")
-    elif isinstance(exc, (PermissionDenied, exceptions.PermissionDenied)):
+    elif isinstance(exc, PermissionDenied):  # Django's (DRF's keeps its code, e.g. token_restricted)
         code = "permission_denied"
     title = _TITLES.get(response.status_code, lambda: _("Error"))()
     response.data = problem_body(

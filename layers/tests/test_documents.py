@@ -662,7 +662,7 @@ def test_is_public_is_offered_to_publishers_only(world, client, facility):
 
 DOWNLOAD_MATRIX = {
     "anonymous": 404, "dept_admin": 200, "dept_officer": 200, "ez_officer": 404, "commune_officer": 200,
-    "commune_chairman": 200, "enterprise_user": 200, "connection": 200, "enterprise_b_user": 404,
+    "commune_chairman": 200, "enterprise_user": 200, "connection": 404, "enterprise_b_user": 404,
     "commune_b_officer": 404,
 }
 

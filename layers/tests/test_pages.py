@@ -20,7 +20,8 @@ def facilities(world):
 
 @pytest.mark.parametrize("role,sees_a,sees_b", [
     ("dept_officer", True, True), ("commune_officer", True, False), ("enterprise_user", True, False),
-    ("ez_officer", False, False), ("connection", True, True),
+    ("ez_officer", False, False),
+    ("connection", False, False),  # an agency reads beyond the public only through the exchange API's grants
 ])
 def test_facility_list_is_scoped(world, client, facilities, role, sees_a, sees_b):
     client.force_login(world.users[role])

@@ -35,7 +35,7 @@ def make(world, slug, unit, *, mine: bool):
 
 def expected(role: str, slug: str) -> tuple[int, int]:
     """(status for the entry in A, status for the entry in B)."""
-    if role in ("dept_admin", "dept_officer", "connection"):
+    if role in ("dept_admin", "dept_officer"):
         return 200, 200
     if role in ("commune_officer", "commune_chairman"):
         return 200, 404

@@ -78,3 +78,7 @@ VI = {
         "Cơ quan gửi mã trong tiêu đề “Authorization: Bearer <mã>”.",
     "Go to the token": "Xem mã truy cập",
 }
+VI.update({
+    "This token only opens the data-exchange API (/api/v1/exchange/).":
+        "Mã truy cập này chỉ dùng được cho API trao đổi dữ liệu (/api/v1/exchange/).",
+})

@@ -12,6 +12,7 @@ from geoportal.scopes import Action, Capability, get_scoped_or_404
 
 
 class MeApi(APIView):
+    accepts_restricted_tokens = True  # an agency checks which account its token is
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(responses=MeSerializer)

@@ -179,6 +179,12 @@ def sign_in(client, provider, claims: dict, *, next_url: str = "/accounts/users/
     assert params["redirect_uri"] == "http://testserver/oidc/callback/"
     assert "openid" in params["scope"].split() and params["state"] and params["nonce"]
     assert params["code_challenge_method"] == "S256"
+    unverified = kwargs.pop("unverified", False)
+    if "email" in claims and "email_verified" not in claims and not unverified:
+        claims = {**claims, "email_verified": True}  # what a provider says of an address it checked
+    userinfo = kwargs.get("userinfo")
+    if userinfo and "email" in userinfo and "email_verified" not in userinfo:
+        kwargs["userinfo"] = {**userinfo, "email_verified": claims.get("email_verified")}
     code = provider.authorize(params, claims=claims, **kwargs)
     return client.get("/oidc/callback/", {"code": code, "state": params["state"]})
 
@@ -299,12 +305,21 @@ def test_a_token_not_meant_for_this_sign_in_is_refused(oidc, officer, client, id
     ({"sub": "cas-1", "email": "can.bo.xa.a@haiphong.gov.vn"},
      {"sub": "cas-2", "email": "can.bo.xa.a@haiphong.gov.vn"}, "subject_mismatch"),
     ({"sub": "cas-1", "email": "can.bo.xa.a@haiphong.gov.vn", "email_verified": False}, None, "email_not_verified"),
+    # Some providers send the text "false"; only a JSON true counts.
+    ({"sub": "cas-1", "email": "can.bo.xa.a@haiphong.gov.vn", "email_verified": "false"}, None,
+     "email_not_verified"),
     ({"sub": "cas-1"}, None, "missing_claim"),
 ])
 def test_claims_that_do_not_identify_an_account_are_refused(oidc, officer, client, claims, userinfo, reason):
     r = sign_in(client, oidc, claims, userinfo=userinfo)
     assert r["Location"] == "/accounts/login/" and _me(client) is None
     assert _refusals() == [reason]
+
+
+def test_an_address_the_provider_did_not_verify_names_no_account(oidc, officer, client):
+    r = sign_in(client, oidc, {"sub": "attacker-1", "email": officer.email}, unverified=True)
+    assert r["Location"] == "/accounts/login/" and _me(client) is None
+    assert _refusals() == ["email_not_verified"]
 
 
 def test_a_disabled_account_is_refused(oidc, officer, client):

@@ -116,7 +116,7 @@ def test_disabling_oneself_refuses_the_whole_batch(cases, client, world):
     r = client.post(URL, {"action": "disable", "accounts": [victim.pk, admin.pk], "reason": "x"},
                     HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400
-    assert "You cannot disable your own account." in r.content.decode()
+    assert "Bạn không thể tự khóa tài khoản của mình." in r.content.decode()  # Vietnamese first
     victim.refresh_from_db()
     admin.refresh_from_db()
     assert victim.is_active and admin.is_active

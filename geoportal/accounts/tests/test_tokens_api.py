@@ -22,6 +22,7 @@ from geoportal.core.errors import PROBLEM_CONTENT_TYPE
 
 
 class ProbeApi(APIView):
+    accepts_restricted_tokens = True  # like the exchange API: it applies grants
     throttle_classes = [ApiTokenRateThrottle]
     permission_classes = [IsAuthenticated]
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from geoportal.audit.models import AuditEvent
 from geoportal.catalogues.models import Catalogue, CatalogueEntry, Revision
@@ -147,7 +147,7 @@ def test_a_form_version_with_submissions_is_not_changed(world):
 
     form = FormDefinitionFactory(version="gov-submitted")
     received(ReportFactory(form=form, facility=FacilityFactory(owner_organisation=world.enterprise_a)))
-    with pytest.raises(ValidationError, match="already has submitted reports"):
+    with translation.override("en"), pytest.raises(ValidationError, match="already has submitted reports"):
         managed_update(actor=world.users["dept_admin"], catalogue=get_managed("form-versions"), obj=form,
                        data={"deadline_day": 20})
     assert FormDefinition.objects.get(pk=form.pk).deadline_day == 15 and revisions_of(form) == []
