@@ -259,6 +259,8 @@ PERIODIC_TASKS = [
     ("reports.tasks.send_report_reminders", 6 * 3600),
     ("monitoring.tasks.ensure_reading_partitions", 24 * 3600),
     ("monitoring.tasks.detect_recent_exceedances", 15 * 60),
+    # Daily VN_AQI of finished days, stored (statistics and Mẫu 03 read a year in milliseconds).
+    ("monitoring.tasks.store_recent_daily_aqi", 6 * 3600),
     # The data package for the national environmental database (issue 7): weekly.
     ("exchange.tasks.build_scheduled_data_package", 7 * 24 * 3600),
 ]

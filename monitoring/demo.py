@@ -77,6 +77,8 @@ from layers.choices import ApprovalStatus
 from layers.models import DischargeStream, Facility
 from monitoring.choices import StationKind, StationMode
 from monitoring.models import Parameter, PermitLimit, Station, StationParameter, Unit
+from monitoring.selectors import TZ as LOCAL_TZ
+from monitoring.services.aqi import store_daily_aqi
 from monitoring.services.ingest import ensure_partitions
 
 logger = logging.getLogger(__name__)
@@ -793,6 +795,12 @@ def generate_demo_readings(*, days: int = 365, end: dt.datetime | None = None, s
         written_first = dt.datetime.fromtimestamp(min(lo for lo, _ in span.values()), dt.UTC)
         written_end = dt.datetime.fromtimestamp(max(hi for _, hi in span.values()) + STEP_SECONDS, dt.UTC)
         summary["events"] = _detect(sorted(span), written_first, written_end, out)
+    if span:
+        # The days written replace their stored daily AQI: this COPY bypasses write_readings,
+        # which drops the stored days that late readings change.
+        summary["daily_aqi"] = store_daily_aqi(
+            first=dt.datetime.fromtimestamp(min(lo for lo, _ in span.values()), LOCAL_TZ).date(),
+            last=dt.datetime.fromtimestamp(max(hi for _, hi in span.values()), LOCAL_TZ).date())
     return summary
 
 

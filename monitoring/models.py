@@ -276,3 +276,35 @@ class ExceedanceEvent(models.Model):
             models.UniqueConstraint(fields=["station", "parameter", "averaging"], condition=Q(ended_at__isnull=True),
                                     name="exceedance_one_open"),
         ]
+
+
+class StoredDailyAqi(models.Model):
+    """A station's AQI^d of a finished local day, stored so that a year reads without the raw
+    readings (monitoring.services.aqi.store_daily_aqi writes it; days_of_aqi reads it).
+
+    `components` holds every sub-index of the day, in the order computed, as [parameter,
+    averaging, concentration, exact, value, counts] (Decimals as their exact strings; counts:
+    the one that counts for its parameter), from which the AqiResult is rebuilt exactly. `method` fingerprints what the day was computed
+    with (AQI table version, the catalogue's AQI parameters, coverage): a row of another method
+    is not read. Days from yesterday on are never stored (data still arrive); late readings
+    delete the days they touch (services.ingest.write_readings).
+    """
+
+    # The unique (station, day) index serves every read; no separate index on station.
+    station = models.ForeignKey(Station, on_delete=models.CASCADE, related_name="+", db_index=False,
+                                verbose_name=_("station"))
+    day = models.DateField(_("day"))
+    aqi = models.PositiveSmallIntegerField(_("AQI"), null=True, blank=True)
+    category = models.CharField(_("category"), max_length=40, blank=True)
+    dominant = models.CharField(_("dominant parameter"), max_length=10, blank=True)
+    components = models.JSONField(_("sub-indices"), default=list, blank=True)
+    method = models.CharField(_("method"), max_length=64)
+    computed_at = models.DateTimeField(_("computed"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stored daily AQI")
+        verbose_name_plural = _("stored daily AQI")
+        constraints = [models.UniqueConstraint(fields=["station", "day"], name="storeddailyaqi_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.station_id} {self.day}: {self.aqi}"

@@ -11,6 +11,7 @@ from django_tasks import task
 from layers.choices import ApprovalStatus
 from monitoring.choices import StationMode
 from monitoring.models import Station
+from monitoring.services.aqi import aqi_station_ids, last_storable_day, missing_daily_aqi, store_daily_aqi
 from monitoring.services.exceedances import detect_exceedances
 from monitoring.services.ingest import ensure_partitions
 
@@ -54,3 +55,30 @@ def ensure_reading_partitions() -> int:
     last = _add_months(today, MONTHS_AHEAD)
     return ensure_partitions(dt.datetime.combine(today, dt.time(0), tzinfo=dt.UTC),
                              dt.datetime.combine(last, dt.time(0), tzinfo=dt.UTC))
+
+
+# Stored daily AQI: the last week of finished days is recomputed every run (late data that
+# slipped past the ingest check, a station fixed after an outage); older gaps of the last 400
+# days (a new station, a new AQI method, days deleted by late readings) are filled newest
+# first, at most 100 days' span a run, so one run stays around a second for ten stations.
+AQI_RECENT_DAYS = 7
+AQI_LOOKBACK_DAYS = 400
+AQI_BACKFILL_DAYS = 100
+
+
+@task()
+def store_recent_daily_aqi() -> dict[str, int]:
+    """Store AQI^d of the last 7 finished days and of the newest missing days of the last 400 at ambient stations."""
+    last = last_storable_day()
+    recent_first = last - dt.timedelta(days=AQI_RECENT_DAYS - 1)
+    stations = aqi_station_ids()
+    counts = {"stations": len(stations), "recent": store_daily_aqi(first=recent_first, last=last, stations=stations),
+              "backfilled": 0}
+    missing = missing_daily_aqi(first=last - dt.timedelta(days=AQI_LOOKBACK_DAYS - 1),
+                                last=recent_first - dt.timedelta(days=1), stations=stations)
+    if missing:
+        newest = max(days[-1] for days in missing.values())
+        oldest = max(min(days[0] for days in missing.values()), newest - dt.timedelta(days=AQI_BACKFILL_DAYS - 1))
+        behind = [s for s, days in missing.items() if any(oldest <= d <= newest for d in days)]
+        counts["backfilled"] = store_daily_aqi(first=oldest, last=newest, stations=behind)
+    return counts

@@ -4,7 +4,8 @@
 
 A batch is all or nothing (one transaction). A re-sent reading (same station, parameter
 and time) is a duplicate: ignored and counted, so dataloggers may retransmit freely.
-Late data is accepted: the partitions of the batch's months are created when missing.
+Late data is accepted: the partitions of the batch's months are created when missing, and the
+stored daily AQI of the days it touches (before yesterday) is deleted, to be computed again.
 """
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from monitoring.selectors import TZ, local_midnight
 
 STAGE = "monitoring_reading_stage"
+# pg advisory lock of the stored daily AQI (monitoring.services.aqi.store_daily_aqi takes it
+# exclusive): readings of a stored day take it shared and delete the days they touch.
+DAILY_AQI_LOCK = 0x6D6F6E5F64617169  # "mon_daqi"
 COLUMNS = ("station_id", "parameter_id", "observed_at", "value", "status", "campaign_id")
 
 
@@ -51,12 +58,29 @@ def _ensure_stage(cursor) -> None:
         "status smallint, campaign_id bigint) ON COMMIT DELETE ROWS")
 
 
-def ensure_partitions(first: dt.datetime, last: dt.datetime) -> int:
-    """Create the monthly partitions covering [first, last] (UTC months); returns how many."""
+def ensure_partitions(first: dt.datetime, last: dt.datetime, *, daily_aqi_lock: bool = False) -> int:
+    """Create the monthly partitions covering [first, last] (UTC months); returns how many.
+
+    :param daily_aqi_lock: also take DAILY_AQI_LOCK shared, first, in the same statement.
+    """
+    lock, params = ("pg_advisory_xact_lock_shared(%s), ", [DAILY_AQI_LOCK]) if daily_aqi_lock else ("", [])
     with connection.cursor() as cursor:
-        cursor.execute("SELECT monitoring_ensure_partitions(%s::date, %s::date)",
-                       [first.astimezone(dt.UTC).date(), last.astimezone(dt.UTC).date()])
-        return cursor.fetchone()[0]
+        cursor.execute(f"SELECT {lock}monitoring_ensure_partitions(%s::date, %s::date)",
+                       [*params, first.astimezone(dt.UTC).date(), last.astimezone(dt.UTC).date()])
+        return cursor.fetchone()[-1]
+
+
+def _stored_days_touched(rows: Sequence, times: list[dt.datetime], before: dt.datetime) -> list[list]:
+    """[station ids, first days, last days] of the readings before `before`: their local days, and the
+    next day, whose first 8 h means reach 7 hours back (monitoring.selectors.day_statistics)."""
+    spans: dict[int, list[dt.datetime]] = {}
+    for station_id, observed_at in zip(map(_STATION_ID, rows), times, strict=True):
+        if observed_at < before:
+            span = spans.setdefault(station_id, [observed_at, observed_at])
+            span[0], span[1] = min(span[0], observed_at), max(span[1], observed_at)
+    ids = list(spans)
+    return [ids, [spans[s][0].astimezone(TZ).date() for s in ids],
+            [spans[s][1].astimezone(TZ).date() + dt.timedelta(days=1) for s in ids]]
 
 
 TYPES = ["int8", "int8", "timestamptz", "float8", "int2", "int8"]
@@ -91,8 +115,13 @@ def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[Resolv
         for station_id, observed_at in zip(map(_STATION_ID, rows), times, strict=True):
             if observed_at > latest.get(station_id, observed_at - dt.timedelta(seconds=1)):
                 latest[station_id] = observed_at
+    # Readings before yesterday may change stored daily AQI: delete the days they touch (none for
+    # the usual push of recent readings). No extra statement: the lock rides on the partitions
+    # query, before the COPY, and the DELETE on the station update, after it.
+    yesterday = local_midnight(timezone.now().astimezone(TZ).date() - dt.timedelta(days=1))
+    late = min(times) < yesterday
     with transaction.atomic():
-        ensure_partitions(min(times), max(latest.values()))
+        ensure_partitions(min(times), max(latest.values()), daily_aqi_lock=late)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
             try:
@@ -112,8 +141,14 @@ def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[Resolv
                     "ORDER BY station_id, parameter_id, observed_at, ctid "
                     "ON CONFLICT (station_id, parameter_id, observed_at) DO NOTHING")
                 accepted = cursor.rowcount
+            delete, touched = "", []
+            if late:
+                delete = ("WITH stale AS (DELETE FROM monitoring_storeddailyaqi d USING unnest(%s::bigint[], "
+                          "%s::date[], %s::date[]) AS t(station_id, first, last) "
+                          "WHERE d.station_id = t.station_id AND d.day BETWEEN t.first AND t.last) ")
+                touched = _stored_days_touched(rows, times, yesterday)
             cursor.execute(
-                "UPDATE monitoring_station s SET last_reading_at = GREATEST(s.last_reading_at, m.last) "
+                f"{delete}UPDATE monitoring_station s SET last_reading_at = GREATEST(s.last_reading_at, m.last) "
                 "FROM unnest(%s::bigint[], %s::timestamptz[]) AS m(station_id, last) WHERE s.id = m.station_id",
-                [list(latest), list(latest.values())])
+                [*touched, list(latest), list(latest.values())])
     return WriteResult(received=len(rows), accepted=accepted)
