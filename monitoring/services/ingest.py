@@ -74,10 +74,17 @@ def _stored_days_touched(rows: Sequence, times: list[dt.datetime], before: dt.da
     """[station ids, first days, last days] of the readings before `before`: their local days, and the
     next day, whose first 8 h means reach 7 hours back (monitoring.selectors.day_statistics)."""
     spans: dict[int, list[dt.datetime]] = {}
-    for station_id, observed_at in zip(map(_STATION_ID, rows), times, strict=True):
-        if observed_at < before:
-            span = spans.setdefault(station_id, [observed_at, observed_at])
-            span[0], span[1] = min(span[0], observed_at), max(span[1], observed_at)
+    station_ids = set(map(_STATION_ID, rows))
+    if len(station_ids) == 1:  # a push batch: one station, no loop over the readings
+        last = max(times)
+        if last >= before:
+            last = max(t for t in times if t < before)
+        spans[station_ids.pop()] = [min(times), last]
+    else:
+        for station_id, observed_at in zip(map(_STATION_ID, rows), times, strict=True):
+            if observed_at < before:
+                span = spans.setdefault(station_id, [observed_at, observed_at])
+                span[0], span[1] = min(span[0], observed_at), max(span[1], observed_at)
     ids = list(spans)
     return [ids, [spans[s][0].astimezone(TZ).date() for s in ids],
             [spans[s][1].astimezone(TZ).date() + dt.timedelta(days=1) for s in ids]]

@@ -187,6 +187,17 @@ def test_late_readings_of_several_stations_in_one_batch(network, params):
                        network[2].pk: [today - 4 * DAY, today - 3 * DAY]}
 
 
+def test_a_push_batch_of_one_station_with_late_and_recent_readings(network, params):
+    """The one-station path (a datalogger's backlog plus its latest values): only the late days go."""
+    today = local_today()
+    store_daily_aqi(first=today - 20 * DAY, last=today, stations=network)
+    write_readings([ResolvedReading(network[1].pk, params["NO2"].pk, local_midnight(today - 9 * DAY) + HOUR, 1.0),
+                    ResolvedReading(network[1].pk, params["NO2"].pk, local_midnight(today - 7 * DAY) + HOUR, 1.0),
+                    ResolvedReading(network[1].pk, params["NO2"].pk, dt.datetime.now(TZ) - HOUR, 1.0)])
+    missing = missing_daily_aqi(first=today - 20 * DAY, last=today, stations=network)
+    assert missing == {network[1].pk: [today - n * DAY for n in (9, 8, 7, 6)]}
+
+
 def test_the_task_is_idempotent_and_bounded(network, params):
     today = local_today()
     water = StationFactory(kind=StationKind.SURFACE_WATER)
