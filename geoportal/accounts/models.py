@@ -35,6 +35,11 @@ class User(AbstractUser):
         "self", verbose_name=_("reviewed by"), null=True, blank=True,
         on_delete=models.PROTECT, related_name="+",
     )
+    # "<iss>|<sub>" of the central authentication identity bound at the first OpenID Connect
+    # sign-in: later sign-ins must be that identity, so a mailbox given to someone else after a
+    # staff change does not open the old account.
+    oidc_subject = models.CharField(_("central authentication identity"), max_length=400, blank=True,
+                                    default="", editable=False)
 
     objects = PortalUserManager()
 
@@ -42,6 +47,10 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         ordering = ["username"]
+        constraints = [
+            models.UniqueConstraint(fields=["oidc_subject"], condition=~models.Q(oidc_subject=""),
+                                    name="user_unique_oidc_subject"),
+        ]
 
     def __str__(self) -> str:
         full = self.get_full_name()

@@ -32,6 +32,7 @@ REFUSED_AMBIGUOUS = "ambiguous"
 REFUSED_UNKNOWN_ACCOUNT = "unknown_account"
 REFUSED_DISABLED = "account_disabled"
 REFUSED_CREATE_FAILED = "create_failed"
+REFUSED_SUBJECT_CHANGED = "subject_changed"  # the account is bound to another central identity
 
 # Claims checked on every id_token: a token without them is refused (OIDC Core 3.1.3.7).
 REQUIRED_ID_TOKEN_CLAIMS = ["iss", "sub", "aud", "exp", "iat"]
@@ -86,6 +87,15 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         if userinfo.get("sub") != payload.get("sub"):
             raise Refused(REFUSED_SUBJECT_MISMATCH, payload)
         claims = {**userinfo, "sub": payload["sub"], "iss": payload.get("iss", "")}
+        subject = f"{claims['iss']}|{claims['sub']}"[:400]
+        bound = self.UserModel.objects.filter(oidc_subject=subject).select_related("organisation").first()
+        if bound is not None:  # the identity bound at its first sign-in: no claim matching needed
+            if not bound.is_active:
+                raise Refused(REFUSED_DISABLED, claims)
+            with transaction.atomic():
+                audit_record(actor=bound, action="auth.oidc_login", obj=bound, changes={
+                    "sub": claims["sub"], "iss": claims["iss"], "matched_by": "subject"})
+            return bound
         claim_name = self.get_settings("OIDC_USERNAME_CLAIM", "") or "email"
         value = str(claims.get(claim_name) or "").strip()
         if not value:
@@ -101,9 +111,12 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
             user = users[0]
             if not user.is_active:
                 raise Refused(REFUSED_DISABLED, claims)
+            if user.oidc_subject:  # bound to another identity: the e-mail or username moved on
+                raise Refused(REFUSED_SUBJECT_CHANGED, claims)
             with transaction.atomic():
+                self.UserModel.objects.filter(pk=user.pk).update(oidc_subject=subject)
                 audit_record(actor=user, action="auth.oidc_login", obj=user, changes={
-                    "sub": claims["sub"], "iss": claims["iss"], "matched_by": claim_name})
+                    "sub": claims["sub"], "iss": claims["iss"], "matched_by": claim_name, "bound": True})
             return user
         if not self.get_settings("OIDC_CREATE_USER", False):
             raise Refused(REFUSED_UNKNOWN_ACCOUNT, claims)
@@ -131,6 +144,8 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
                     email=str(claims.get("email") or "")[:254], first_name=str(claims.get("given_name") or "")[:150],
                     last_name=str(claims.get("family_name") or "")[:150],
                 )
+                self.UserModel.objects.filter(pk=user.pk).update(
+                    oidc_subject=f"{claims['iss']}|{claims['sub']}"[:400])
                 audit_record(actor=user, action="auth.oidc_login", obj=user, changes={
                     "sub": claims["sub"], "iss": claims["iss"], "matched_by": claim_name, "created": True})
         except ValidationError as exc:
@@ -152,7 +167,8 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
                 "reason": code, "sub": str(claims.get("sub", ""))[:255], "iss": str(claims.get("iss", ""))[:255],
                 "email": str(claims.get("email", ""))[:254], "error": str(claims.get("error", ""))[:100],
             })
-        if code in (REFUSED_UNKNOWN_ACCOUNT, REFUSED_DISABLED, REFUSED_AMBIGUOUS, REFUSED_CREATE_FAILED):
+        if code in (REFUSED_UNKNOWN_ACCOUNT, REFUSED_DISABLED, REFUSED_AMBIGUOUS, REFUSED_CREATE_FAILED,
+                    REFUSED_SUBJECT_CHANGED):
             text = _("The central authentication service recognised you, but no active account of this portal "
                      "matches your identity. Ask the department administrator to link your account.")
         else:

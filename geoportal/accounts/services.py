@@ -129,6 +129,20 @@ def user_set_active(*, actor, user: User, active: bool, reason: str) -> User:
 
 
 @transaction.atomic
+def user_oidc_unbind(*, actor, user: User, reason: str) -> User:
+    """Release the account from its bound central identity (geoportal/accounts/oidc.py)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give a reason.")})
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = locked.oidc_subject
+    locked.oidc_subject = ""
+    locked.save(update_fields=["oidc_subject"])
+    audit_record(actor=actor, action="auth.oidc_unbind", obj=locked, changes={"oidc_subject": [before, ""],
+                                                                             "reason": reason})
+    return locked
+
+
+@transaction.atomic
 def account_handover(
     *, actor, organisation: Organisation, to_user: User, reason: str,
     deactivate_previous: bool = True,

@@ -79,3 +79,6 @@ VI = {
         "thông tin.",
     "Sign in with the central authentication service": "Đăng nhập qua dịch vụ xác thực tập trung",
 }
+VI.update({
+    "central authentication identity": "danh tính trên hệ thống xác thực tập trung",
+})

@@ -206,7 +206,9 @@ def test_a_known_person_signs_in_to_their_existing_account(oidc, officer, client
     assert client.get("/accounts/users/").status_code == 200
     event = AuditEvent.objects.get(action="auth.oidc_login")
     assert event.object_id == str(officer.pk) and event.actor_id == officer.pk
-    assert event.changes == {"sub": "cas-123", "iss": oidc.issuer, "matched_by": "email"}
+    assert event.changes == {"sub": "cas-123", "iss": oidc.issuer, "matched_by": "email", "bound": True}
+    officer.refresh_from_db()
+    assert officer.oidc_subject == f"{oidc.issuer}|cas-123"  # bound at the first sign-in
     assert AuditEvent.objects.filter(action="auth.login", actor=officer).exists()
     # The client authenticated at the token endpoint and proved the PKCE verifier (checked by the fake).
     assert oidc.token_requests[-1]["grant_type"] == "authorization_code"
@@ -320,6 +322,33 @@ def test_an_address_the_provider_did_not_verify_names_no_account(oidc, officer, 
     r = sign_in(client, oidc, {"sub": "attacker-1", "email": officer.email}, unverified=True)
     assert r["Location"] == "/accounts/login/" and _me(client) is None
     assert _refusals() == ["email_not_verified"]
+
+
+def test_the_bound_identity_signs_in_and_another_one_with_the_same_address_is_refused(oidc, officer, client):
+    """After a staff change the mailbox may go to someone else: their new central identity (another
+    sub) is refused; the bound identity still signs in, even under a new address."""
+    sign_in(client, oidc, {"sub": "cas-123", "email": officer.email})
+    assert _me(client) == officer.username
+    client.logout()
+    r = sign_in(client, oidc, {"sub": "cas-999", "email": officer.email})
+    assert r["Location"] == "/accounts/login/" and _me(client) is None
+    assert _refusals() == ["subject_changed"]
+    sign_in(client, oidc, {"sub": "cas-123", "email": "dia.chi.moi@haiphong.gov.vn"})
+    assert _me(client) == officer.username
+    assert list(AuditEvent.objects.filter(action="auth.oidc_login").values_list("changes__matched_by", flat=True)
+                .order_by("pk")) == ["email", "subject"]
+
+
+def test_oidc_unbind_command_is_audited(oidc, officer, client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    sign_in(client, oidc, {"sub": "cas-123", "email": officer.email})
+    call_command("oidc_unbind", officer.username, "--reason", "new central account", stdout=StringIO())
+    officer.refresh_from_db()
+    assert officer.oidc_subject == ""
+    assert AuditEvent.objects.filter(action="auth.oidc_unbind", object_id=str(officer.pk)).exists()
 
 
 def test_a_disabled_account_is_refused(oidc, officer, client):
