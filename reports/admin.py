@@ -7,17 +7,6 @@ from geoportal.core.admin import ViewOnlyAdmin
 from reports import models as m
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(m.FormDefinition)
 class FormDefinitionAdmin(ViewOnlyAdmin):
     list_display = ("code", "version", "applies_to", "effective_from", "effective_to", "deadline_day",
@@ -35,7 +24,7 @@ class FormDefinitionAdmin(ViewOnlyAdmin):
 
 
 @admin.register(m.Report)
-class ReportAdmin(ReadOnlyAdmin):
+class ReportAdmin(ViewOnlyAdmin):
     list_display = ("__str__", "year", "status", "revision", "organisation", "admin_unit", "first_submitted_at")
     list_filter = ("year", "status", "form__code")
     search_fields = ("facility__name", "zone__name", "organisation__name", "organisation__tax_code")
@@ -43,13 +32,13 @@ class ReportAdmin(ReadOnlyAdmin):
 
 
 @admin.register(m.ReportSubmission)
-class ReportSubmissionAdmin(ReadOnlyAdmin):
+class ReportSubmissionAdmin(ViewOnlyAdmin):
     list_display = ("__str__", "received_at", "sha256", "signer_name", "signer_tax_code", "outcome")
     list_filter = ("outcome", "signing_path")
     list_select_related = ("report__form", "report__facility", "report__zone")
 
 
 @admin.register(m.ReminderLog)
-class ReminderLogAdmin(ReadOnlyAdmin):
+class ReminderLogAdmin(ViewOnlyAdmin):
     list_display = ("year", "kind", "facility", "zone", "recipients", "sent_at")
     list_filter = ("year", "kind")

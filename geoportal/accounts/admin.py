@@ -52,20 +52,11 @@ class PortalUserAdmin(AuditedModelAdmin, UserAdmin):
 
 
 @admin.register(AccountHandover)
-class AccountHandoverAdmin(admin.ModelAdmin):
+class AccountHandoverAdmin(ViewOnlyAdmin):
     list_display = ("organisation", "from_user", "to_user", "performed_by", "performed_at")
     list_select_related = ("organisation", "from_user", "to_user", "performed_by")
     search_fields = ("organisation__name", "to_user__username", "from_user__username")
-
     # Handovers are made through the service (organisation page), never edited here.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ApiToken)
@@ -74,6 +65,3 @@ class ApiTokenAdmin(ViewOnlyAdmin):
     list_select_related = ("user",)
     readonly_fields = ("prefix", "created_at", "last_used_at", "revoked_at")
     fields = ("user", "name", "prefix", "expires_at", "created_at", "last_used_at", "revoked_at")
-
-    def has_add_permission(self, request):
-        return False  # keys are issued by the token_create service, shown once

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from geoportal.audit.models import AuditEvent
+from geoportal.core.admin import ViewOnlyAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyAdmin):
     """Read-only: the log is append-only, the database refuses updates and deletes."""
 
     list_display = ("at", "actor_username", "organisation", "action", "object_repr", "ip")
@@ -16,11 +17,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

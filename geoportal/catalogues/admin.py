@@ -25,7 +25,7 @@ class CatalogueEntryAdmin(ViewOnlyAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(ViewOnlyAdmin):
     """Read-only: revisions are append-only (a database trigger refuses updates and deletes)."""
 
     list_display = ("at", "catalogue", "object_repr", "version", "action", "actor_username")
@@ -36,11 +36,3 @@ class RevisionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

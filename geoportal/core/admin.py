@@ -49,10 +49,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
             super().delete_queryset(request, queryset)
 
 
-class ViewOnlyAdmin(admin.ModelAdmin):
-    """Shown in the admin, changed elsewhere: catalogues are edited at /catalogues/ (each edit a
-    numbered revision, geoportal.catalogues.services), API tokens through their services and
-    pages (limits checked, key shown once). The admin would skip those rules."""
+class _NoWrites:
+    """No add, change or delete in the admin (for a ModelAdmin or an inline)."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -64,16 +62,14 @@ class ViewOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-class ViewOnlyInline(admin.TabularInline):
+class ViewOnlyAdmin(_NoWrites, admin.ModelAdmin):
+    """Shown in the admin, written elsewhere: append-only records (audit log, revisions,
+    submissions, handovers) and what a service must write (catalogues at /catalogues/, each edit
+    a numbered revision; API tokens with their limits checked, the key shown once). The admin
+    would skip those rules."""
+
+
+class ViewOnlyInline(_NoWrites, admin.TabularInline):
     """An inline of a ViewOnlyAdmin."""
 
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
