@@ -597,7 +597,7 @@ def _status_of(raw: str | int, status_codes: Mapping[str, str]) -> str:
     if isinstance(raw, str):
         key = raw.strip()
         return key.lower() if key.lower() in READING_STATUSES else status_codes.get(key, "")
-    return status_codes.get(f"{raw:02d}", "") if 0 <= raw < 100 else ""
+    return status_codes.get(f"{raw:02d}", "") if 0 <= raw < 100 else ""  # 0 for "00"
 
 
 def _clean_batch_columns(readings: list, *, latest: datetime, resolve: ResolveCode,
@@ -679,38 +679,10 @@ def parse_json_batch(payload: Any, *, now: datetime, resolve_parameter: ResolveC
     latest = now + max_future
     seen: set[tuple[str, datetime]] = set()
     errors = result.errors
-    # A batch repeats a few parameters, one unit and one status over and over, and each time
-    # 20-odd times. The first reading that passes every check below teaches these caches what
-    # its parameter, unit, status and time mean; later readings made of known values take the
-    # short path (PERFORMANCE.md: parsing was most of the push path's cost). Only exact types
-    # are cached: anything unusual (a bool, a number as text, NaN, an unknown code) goes the
-    # long way and gets its error.
-    known_code: dict[str, tuple[str, str]] = {}  # as sent -> (normalised code, parameter)
-    known_unit: dict[str, str] = {}  # as sent -> normalised
-    known_status: dict[str | int, str] = {}  # as sent -> reading status
-    known_time: dict[str, datetime] = {}  # as sent -> UTC, only times not in the future
-    append_row = result.rows.append
 
+    # Reading by reading: a batch the column path above did not take holds something unusual,
+    # and each error is explained here.
     for index, item in enumerate(readings):
-        if type(item) is dict:
-            raw_code, raw_value, raw_time = item.get("parameter"), item.get("value"), item.get("observed_at")
-            raw_unit, raw_status = item.get("unit", ""), item.get("status")
-            kind = type(raw_value)
-            if (type(raw_code) is str and type(raw_time) is str and type(raw_unit) is str
-                    and (type(raw_status) is str or type(raw_status) is int)
-                    and (kind is float or kind is int) and -MAX_MAGNITUDE <= raw_value <= MAX_MAGNITUDE
-                    and (known := known_code.get(raw_code)) is not None
-                    and (observed := known_time.get(raw_time)) is not None
-                    and (unit := known_unit.get(raw_unit)) is not None
-                    and (status := known_status.get(raw_status)) is not None):
-                key = (known[1], observed)
-                if key in seen:
-                    result.duplicates_in_batch += 1
-                    result.duplicate_lines.append(index)
-                else:
-                    seen.add(key)
-                    append_row(ReadingRow(known[0], known[1], float(raw_value), unit, observed, status, index))
-                continue
         if type(item) is not dict and not isinstance(item, Mapping):
             errors.append(RowError(ErrorCode.FORMAT, _("Reading %(index)d is not a JSON object.") % {"index": index},
                                    index=index))
@@ -768,11 +740,8 @@ def parse_json_batch(payload: Any, *, now: datetime, resolve_parameter: ResolveC
         if raw_status is None:
             errors.append(_missing("status", index=index))
         else:
-            if isinstance(raw_status, str):
-                key = raw_status.strip()
-                status = key.lower() if key.lower() in READING_STATUSES else status_codes.get(key, "")
-            elif isinstance(raw_status, int) and not isinstance(raw_status, bool) and 0 <= raw_status < 100:
-                status = status_codes.get(f"{raw_status:02d}", "")  # 0 for "00"
+            if isinstance(raw_status, str) or (isinstance(raw_status, int) and not isinstance(raw_status, bool)):
+                status = _status_of(raw_status, status_codes)
             if not status:
                 errors.append(RowError(ErrorCode.STATUS, _("Unknown instrument status “%(value)s” (expected %(codes)s).")
                                        % {"value": _shown(raw_status),
@@ -781,17 +750,9 @@ def parse_json_batch(payload: Any, *, now: datetime, resolve_parameter: ResolveC
 
         if len(errors) > before:
             continue
-        unit = _nfc(raw_unit)
-        if type(raw_code) is str:
-            known_code[raw_code] = (code, parameter)
-            if type(raw_time) is str:
-                known_time[raw_time] = observed
-            known_unit[raw_unit] = unit
-            if type(raw_status) is str or type(raw_status) is int:
-                known_status[raw_status] = status
         if not result.first_in_batch(seen, (parameter, observed), index):
             continue
-        append_row(ReadingRow(code, parameter, value, unit, observed, status, index))
+        result.rows.append(ReadingRow(code, parameter, value, _nfc(raw_unit), observed, status, index))
     return result
 
 

@@ -70,16 +70,17 @@ def ensure_partitions(first: dt.datetime, last: dt.datetime, *, daily_aqi_lock: 
         return cursor.fetchone()[-1]
 
 
-def _stored_days_touched(rows: Sequence, times: list[dt.datetime], before: dt.datetime) -> list[list]:
+def _stored_days_touched(rows: Sequence, times: list[dt.datetime], before: dt.datetime, *, first: dt.datetime,
+                         latest: dict[int, dt.datetime]) -> list[list]:
     """[station ids, first days, last days] of the readings before `before`: their local days, and the
-    next day, whose first 8 h means reach 7 hours back (monitoring.selectors.day_statistics)."""
+    next day, whose first 8 h means reach 7 hours back (monitoring.selectors.day_statistics).
+    `first` is the batch's earliest time and `latest` each station's latest, as write_readings has them."""
     spans: dict[int, list[dt.datetime]] = {}
-    station_ids = set(map(_STATION_ID, rows))
-    if len(station_ids) == 1:  # a push batch: one station, no loop over the readings
-        last = max(times)
+    if len(latest) == 1:  # a push batch: one station, no loop over the readings
+        (station_id, last), = latest.items()
         if last >= before:
             last = max(t for t in times if t < before)
-        spans[station_ids.pop()] = [min(times), last]
+        spans[station_id] = [first, last]
     else:
         for station_id, observed_at in zip(map(_STATION_ID, rows), times, strict=True):
             if observed_at < before:
@@ -102,8 +103,7 @@ def _copy(raw, table: str, rows: Sequence[ResolvedReading]) -> None:
             write(row)
 
 
-def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[ResolvedReading | tuple], *,
-                   count_hint: int | None = None) -> WriteResult:
+def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[ResolvedReading | tuple]) -> WriteResult:
     """Store `readings` in one transaction. New data (the usual case) is copied straight
     into the table inside a savepoint; when a reading is already stored, or repeated in the
     batch, that COPY fails on the primary key and the batch takes the stage path, which
@@ -126,9 +126,10 @@ def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[Resolv
     # the usual push of recent readings). No extra statement: the lock rides on the partitions
     # query, before the COPY, and the DELETE on the station update, after it.
     yesterday = local_midnight(timezone.now().astimezone(TZ).date() - dt.timedelta(days=1))
-    late = min(times) < yesterday
+    first = min(times)
+    late = first < yesterday
     with transaction.atomic():
-        ensure_partitions(min(times), max(latest.values()), daily_aqi_lock=late)
+        ensure_partitions(first, max(latest.values()), daily_aqi_lock=late)
         with connection.cursor() as cursor:
             raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
             try:
@@ -153,7 +154,7 @@ def write_readings(readings: Sequence[ResolvedReading | tuple] | Iterable[Resolv
                 delete = ("WITH stale AS (DELETE FROM monitoring_storeddailyaqi d USING unnest(%s::bigint[], "
                           "%s::date[], %s::date[]) AS t(station_id, first, last) "
                           "WHERE d.station_id = t.station_id AND d.day BETWEEN t.first AND t.last) ")
-                touched = _stored_days_touched(rows, times, yesterday)
+                touched = _stored_days_touched(rows, times, yesterday, first=first, latest=latest)
             cursor.execute(
                 f"{delete}UPDATE monitoring_station s SET last_reading_at = GREATEST(s.last_reading_at, m.last) "
                 "FROM unnest(%s::bigint[], %s::timestamptz[]) AS m(station_id, last) WHERE s.id = m.station_id",
