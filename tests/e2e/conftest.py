@@ -81,6 +81,15 @@ class PageLog:
                 out.append(url)
         return out
 
+    def assert_clean(self, base_url: str) -> None:
+        """No console error, no uncaught exception, no failed request, no 4xx/5xx, and nothing
+        asked of another origin."""
+        assert not self.console_errors, self.console_errors
+        assert not self.page_errors, self.page_errors
+        assert not self.failed_requests, self.failed_requests
+        assert not self.error_responses, self.error_responses
+        assert not self.foreign_requests(base_url), self.foreign_requests(base_url)
+
 
 def is_favicon(url: str) -> bool:
     """Chromium asks every site for /favicon.ico on its own, at a moment of its choosing;

@@ -59,11 +59,7 @@ def test_home_page_loads_the_map_from_our_own_server(demo_data, live_server, pag
     assert page.locator("#unit-map .leaflet-overlay-pane path").count() == 114
     expect(page.locator("#unit-map.leaflet-container")).to_be_visible()
 
-    assert page_log.console_errors == []
-    assert page_log.page_errors == []
-    assert page_log.failed_requests == []
-    assert page_log.error_responses == []
-    assert page_log.foreign_requests(live_server.url) == []
+    page_log.assert_clean(live_server.url)
     # The map's assets and data came from the live server.
     own = [u for u in page_log.requests if u.startswith(live_server.url)]
     for needed in ("/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/leaflet.css",

@@ -35,14 +35,6 @@ def station(live_server):
     return station
 
 
-def _no_trouble(page_log, live_server):
-    assert not page_log.console_errors, page_log.console_errors
-    assert not page_log.page_errors, page_log.page_errors
-    assert not page_log.failed_requests, page_log.failed_requests
-    assert not page_log.error_responses, page_log.error_responses
-    assert not page_log.foreign_requests(live_server.url), page_log.foreign_requests(live_server.url)
-
-
 def test_station_charts_render_offline(station, live_server, page, page_log, artifacts_dir):
     page.goto(f"/monitoring/stations/{station.pk}/")
     charts = page.locator("#station-charts")
@@ -64,7 +56,7 @@ def test_station_charts_render_offline(station, live_server, page, page_log, art
     expect(page.locator("[data-chart='O3'] canvas")).to_have_count(1)
     assert 40 <= int(page.locator("[data-chart='O3']").get_attribute("data-points")) <= 7 * 24 + 1
     page.wait_for_load_state("networkidle")
-    _no_trouble(page_log, live_server)
+    page_log.assert_clean(live_server.url)
     requested = [u for u in page_log.requests if "/static/" in u]
     assert any(u.endswith("uPlot.iife.min.js") for u in requested)
 
@@ -81,4 +73,4 @@ def test_aqi_map_renders_offline(station, live_server, page, page_log, artifacts
     expect(page.locator(".aqi-popup tr.dominant")).to_have_count(1)
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts_dir / "aqi-map.png"))
-    _no_trouble(page_log, live_server)
+    page_log.assert_clean(live_server.url)

@@ -39,14 +39,6 @@ def login(page):
         page.locator("main form button[type=submit]").click()
 
 
-def _no_trouble(page_log, live_server):
-    assert not page_log.console_errors, page_log.console_errors
-    assert not page_log.page_errors, page_log.page_errors
-    assert not page_log.failed_requests, page_log.failed_requests
-    assert not page_log.error_responses, page_log.error_responses
-    assert not page_log.foreign_requests(live_server.url), page_log.foreign_requests(live_server.url)
-
-
 def test_dashboard_and_statistics_charts_render_offline(officer, live_server, page, page_log, artifacts_dir):
     login(page)
     assert page.url.endswith("/officer/")
@@ -63,4 +55,4 @@ def test_dashboard_and_statistics_charts_render_offline(officer, live_server, pa
     expect(page.locator("main table").first).to_contain_text("1")
     page.screenshot(path=str(artifacts_dir / "officer-statistics.png"), full_page=True)
     page.wait_for_load_state("networkidle")
-    _no_trouble(page_log, live_server)
+    page_log.assert_clean(live_server.url)
