@@ -19,20 +19,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-
-def setup() -> None:
-    os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/geoportal")
-    os.environ.setdefault("DEBUG", "false")
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop")
-    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
-    os.environ.setdefault("SECURE_TLS", "false")
-    os.environ.setdefault("REPORT_ESEAL_PASSWORD", "HaiPhong@2025")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "geoportal.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
+from bench.common import setup  # noqa: E402
 
 
 def ms(fn) -> tuple[float, object]:
@@ -42,7 +29,8 @@ def ms(fn) -> tuple[float, object]:
 
 
 def main() -> None:
-    setup()
+    os.environ.setdefault("DATABASE_URL", "postgis://postgres@127.0.0.1:54329/geoportal")  # make run's data
+    setup(bench_database=False)
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client

@@ -11,10 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def setup() -> None:
+def setup(*, bench_database: bool = True) -> None:
+    """Django on the bench database, or (bench_database=False) on DATABASE_URL as given."""
     from bench.seed import database_url
 
-    os.environ["DATABASE_URL"] = database_url()
+    if bench_database:
+        os.environ["DATABASE_URL"] = database_url()
     os.environ.setdefault("DEBUG", "false")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnop")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
