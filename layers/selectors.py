@@ -46,3 +46,22 @@ def zone_records(*, zone, user) -> dict:
         "eia_decisions": EIADecision.objects.for_user(user).filter(zone=zone).select_related("authority"),
         "inspections": Inspection.objects.for_user(user).filter(zone=zone).prefetch_related("remedies"),
     }
+
+
+def monthly_reporting_units(*, user) -> "QuerySet":
+    """The units that send the monthly update (communes' committees and the EZ board, active)
+    the user follows: the Department all of them, others their own organisation and the
+    committees of the communes they cover."""
+    from geoportal.organisations.choices import OrganisationKind
+    from geoportal.organisations.models import Organisation
+    from geoportal.scopes import NOTHING, scope_for
+
+    units = Organisation.objects.filter(kind__in=[OrganisationKind.COMMUNE, OrganisationKind.EZ_BOARD],
+                                        is_active=True)
+    scope = scope_for(user)
+    if scope.everything:
+        return units
+    q = Q(pk=scope.organisation_id) if scope.organisation_id else NOTHING
+    if scope.unit_ids:
+        q |= Q(kind=OrganisationKind.COMMUNE, admin_unit__in=scope.unit_ids)
+    return units.filter(q)

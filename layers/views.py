@@ -17,8 +17,6 @@ from django.views.generic import DetailView, ListView, TemplateView, View
 from geoportal.accounts.choices import Role
 from geoportal.core.html import json_for_script
 from geoportal.core.pagination import query_string_without_page
-from geoportal.organisations.choices import OrganisationKind
-from geoportal.organisations.models import Organisation
 from geoportal.scopes import Action, get_scoped_or_404, scope_for
 from layers.choices import ApprovalStatus
 from layers.documents.selectors import target_type_of
@@ -27,7 +25,7 @@ from layers.models import Facility, IndustrialZone, Inspection, MonthlyUpdate, P
 from layers.panels import panels_for
 from layers.publishing import public_fields
 from layers.registry import LAYERS, Layer
-from layers.selectors import facility_records, layer_list, public_permits, zone_records
+from layers.selectors import facility_records, layer_list, monthly_reporting_units, public_permits, zone_records
 from layers.services.approval import TransitionError, entry_approve, entry_reject
 from layers.services.monthly import is_late, month_start, monthly_declare_no_change
 
@@ -230,8 +228,7 @@ class MonthlyUpdatesView(LoginRequiredMixin, TemplateView):
         ctx.update(period=period, today=today,
                    own=MonthlyUpdate.objects.filter(organisation=org, period=period).first() if org else None)
         if scope.everything:
-            units = (Organisation.objects.filter(kind__in=[OrganisationKind.COMMUNE, OrganisationKind.EZ_BOARD],
-                                                 is_active=True).select_related("admin_unit").order_by("name"))
+            units = monthly_reporting_units(user=user).select_related("admin_unit").order_by("name")
             done = {u.organisation_id: u for u in MonthlyUpdate.objects.filter(period=period)}
             table = [(o, done.get(o.pk), is_late(o.pk in done, period=period, today=today)) for o in units]
             ctx.update(table=table, late_count=sum(1 for _, _, late in table if late))

@@ -22,13 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from geoportal.catalogues.models import CatalogueEntry
-from geoportal.organisations.choices import OrganisationKind
-from geoportal.organisations.models import Organisation
-from geoportal.scopes import NOTHING, scope_for
 from layers.choices import PermitStatus, RemedyStatus
 from layers.domain.permits import add_months
 from layers.filters import PermitFilter
 from layers.models import Facility, Inspection, MonthlyUpdate, Permit
+from layers.selectors import monthly_reporting_units
 from layers.services.monthly import is_late, month_start
 from monitoring.models import ExceedanceEvent
 from reports.choices import ReportStatus
@@ -188,25 +186,10 @@ class MonthlyStatus:
         return self.without_update if self.late else 0
 
 
-def monthly_units(*, user):
-    """The reporting units (communes, the EZ board) whose monthly update the user follows:
-    the Department all of them (as /monthly/ lists them), others their own organisation and
-    the committees of the communes they cover."""
-    scope = scope_for(user)
-    units = Organisation.objects.filter(kind__in=[OrganisationKind.COMMUNE, OrganisationKind.EZ_BOARD],
-                                        is_active=True)
-    if scope.everything:
-        return units
-    q = Q(pk=scope.organisation_id) if scope.organisation_id else NOTHING
-    if scope.unit_ids:
-        q |= Q(kind=OrganisationKind.COMMUNE, admin_unit__in=scope.unit_ids)
-    return units.filter(q)
-
-
 def monthly_status(*, user, today: dt.date) -> MonthlyStatus:
     """This month's updates: how many units in scope have none yet, and whether they are late."""
     period = month_start(today)
-    units = monthly_units(user=user).annotate(
+    units = monthly_reporting_units(user=user).annotate(
         has_update=Exists(MonthlyUpdate.objects.filter(organisation=OuterRef("pk"), period=period)))
     counts = units.order_by().aggregate(units=Count("pk"), without=Count("pk", filter=Q(has_update=False)))
     names = list(units.filter(has_update=False).order_by("name").values_list("name", flat=True)[:MONTHLY_NAMES])
