@@ -127,7 +127,7 @@ def scoped_reports(*, user, year: int, form: str | None = None, commune: Model |
     return qs
 
 
-def _source_cte(reports) -> tuple[str, list]:
+def source_cte(reports) -> tuple[str, list]:
     """`src`: one row per report in scope, with the data of its latest submission."""
     try:
         ids_sql, ids_params = reports.order_by().values("pk").query.sql_with_params()
@@ -143,13 +143,22 @@ def _source_cte(reports) -> tuple[str, list]:
 
 
 # The rows of the named tables of src.data; anything but a JSON array counts as no rows.
-_ROWS = """CROSS JOIN LATERAL unnest(%s::text[]) AS tbl(name)
+ROWS_SQL = """CROSS JOIN LATERAL unnest(%s::text[]) AS tbl(name)
         CROSS JOIN LATERAL jsonb_array_elements(
             CASE WHEN jsonb_typeof(src.data -> 'tables' -> tbl.name) = 'array'
                  THEN src.data -> 'tables' -> tbl.name ELSE '[]'::jsonb END) AS e(value)"""
 _NUMBER = f"CASE WHEN (e.value ->> %s) ~ '{NUMBER_RE}' THEN (e.value ->> %s)::numeric END"
 _OBJECT = "jsonb_typeof(e.value) = 'object'"  # a row is an object; anything else in the list is junk
 _EXCEEDS = "(e.value -> 'exceeds') = 'true'::jsonb"
+
+
+def measure_sql(m) -> tuple[str, list, str, str]:
+    """A measure's SQL over the table rows `e.value` of FROM src ROWS_SQL: (value expression,
+    its parameters, WHERE condition, aggregate of `val`). Counts count exceeding rows; sums
+    add the numbers that read as numbers (others stay NULL and are counted as ignored)."""
+    if m.is_count:
+        return "1", [], f"{_OBJECT} AND {_EXCEEDS}", "COUNT(*)"
+    return _NUMBER, [m.value, m.value], _OBJECT, "COALESCE(SUM(val), 0)"
 
 
 def query_table(*, user, measure: str, dimension: str, year: int, form: str | None = None,
@@ -163,7 +172,7 @@ def query_table(*, user, measure: str, dimension: str, year: int, form: str | No
     except KeyError as exc:
         raise ValueError(f"unknown measure or dimension: {exc}") from None
     reports = scoped_reports(user=user, year=year, form=form, commune=commune, zone=zone)
-    src_sql, params = _source_cte(reports)
+    src_sql, params = source_cte(reports)
     select = [d.key_sql + " AS dim_key", d.label_sql + " AS dim_label"]
     if d.localised:
         params.append((get_language() or "vi").startswith("en"))
@@ -172,18 +181,14 @@ def query_table(*, user, measure: str, dimension: str, year: int, form: str | No
         params.append(m.detail)
     else:
         select.append("NULL::text AS detail")
-    if m.is_count:
-        select.append("1 AS val")
-    else:
-        select.append(f"{_NUMBER} AS val")
-        params += [m.value, m.value]
+    val_sql, val_params, where, value_sql = measure_sql(m)
+    select.append(f"{val_sql} AS val")
+    params += val_params
     select += ["src.id AS report_id", "NULLIF(btrim(e.value ->> 'parameter'), '') AS parameter"]
     params.append(list(m.tables))
-    where = f"{_OBJECT} AND {_EXCEEDS}" if m.is_count else _OBJECT
-    value_sql = "COUNT(*)" if m.is_count else "COALESCE(SUM(val), 0)"
     sql = f"""WITH {src_sql},
     x AS (SELECT {", ".join(select)}
-          FROM src {_ROWS}
+          FROM src {ROWS_SQL}
           {d.joins}
           WHERE {where})
     SELECT GROUPING(dim_key, dim_label, detail) > 0 AS is_total, dim_key, dim_label, detail,
@@ -222,14 +227,14 @@ def exceedance_facilities(*, user, year: int, table: str = "wastewater_monitorin
     "parameters"}, most exceedances first."""
     if table not in MONITORING_TABLES:
         raise ValueError(f"not a monitoring table: {table}")
-    src_sql, params = _source_cte(scoped_reports(user=user, year=year))
+    src_sql, params = source_cte(scoped_reports(user=user, year=year))
     params.append([table])
     sql = f"""WITH {src_sql}
     SELECT src.id AS report_id, src.facility_id, src.zone_id, COALESCE(ff.name, fz.name) AS name,
            au.name AS commune, dz.name AS zone, COUNT(*) AS count,
            array_remove(array_agg(DISTINCT NULLIF(btrim(e.value ->> 'parameter'), '')
                                   ORDER BY NULLIF(btrim(e.value ->> 'parameter'), '')), NULL) AS parameters
-    FROM src {_ROWS}
+    FROM src {ROWS_SQL}
     LEFT JOIN {_FACILITY} ff ON ff.id = src.facility_id
     LEFT JOIN {_ZONE} fz ON fz.id = src.zone_id
     LEFT JOIN {_UNIT} au ON au.id = src.admin_unit_id

@@ -34,7 +34,7 @@ from monitoring.domain.windows import DEFAULT_MIN_COVERAGE, LOCAL_TZ, WINDOWS, r
 from monitoring.models import ExceedanceEvent, LimitSet, LimitValue, Parameter, Reading, Station
 from monitoring.selectors import hourly_means_sql, local_midnight, readings_source
 from monitoring.services.aqi import days_of_aqi
-from reports.analytics import _EXCEEDS, _NUMBER, _OBJECT, _ROWS, MEASURES, _source_cte
+from reports.analytics import MEASURES, ROWS_SQL, measure_sql, source_cte
 from reports.models import Report
 from reports.selectors import filing_facilities, filing_zones
 from workspace.compiled.document import Block
@@ -312,13 +312,10 @@ def _report_measure(ctx: Context, *, measure: str, detail_sql: str, detail_param
                     description: str):
     """`measure` (reports.analytics.MEASURES) over the counted reports, by `detail_sql`, with the total."""
     m = MEASURES[measure]
-    src_sql, params = _source_cte(ctx.counted_reports)
-    if m.is_count:
-        value_sql, value_params, where, agg = "1", [], f"{_OBJECT} AND {_EXCEEDS}", "COUNT(*)"
-    else:
-        value_sql, value_params, where, agg = _NUMBER, [m.value, m.value], _OBJECT, "COALESCE(SUM(val), 0)"
+    src_sql, params = source_cte(ctx.counted_reports)
+    value_sql, value_params, where, agg = measure_sql(m)
     sql = (f"WITH {src_sql}, x AS (SELECT {detail_sql} AS detail, {value_sql} AS val, src.id AS report_id "
-           f"FROM src {_ROWS} WHERE {where}) "
+           f"FROM src {ROWS_SQL} WHERE {where}) "
            f"SELECT GROUPING(detail) > 0 AS is_total, detail, {agg} AS value, COUNT(DISTINCT report_id) AS reports, "
            "COUNT(*) - COUNT(val) AS ignored FROM x GROUP BY GROUPING SETS ((detail), ()) "
            "ORDER BY is_total, value DESC, detail NULLS LAST")
