@@ -66,7 +66,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         return 'Bearer realm="api"'
 
 
-class PortalModelBackend(ModelBackend):
+class SessionUserMixin:
+    """get_user of the session backends (password and OpenID Connect): the organisation comes
+    with the user (every scope check reads it), disabled accounts are out."""
+
     def get_user(self, user_id):
         from django.contrib.auth import get_user_model
 
@@ -76,3 +79,7 @@ class PortalModelBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+class PortalModelBackend(SessionUserMixin, ModelBackend):
+    pass

@@ -13,12 +13,12 @@ import logging
 import jwt
 import requests
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
+from geoportal.accounts.authentication import SessionUserMixin
 from geoportal.audit.services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Refused(Exception):
         self.claims = claims or {}
 
 
-class PortalOIDCBackend(OIDCAuthenticationBackend):
+class PortalOIDCBackend(SessionUserMixin, OIDCAuthenticationBackend):
     """mozilla-django-oidc's code flow, mapped onto the portal's existing accounts."""
 
     def authenticate(self, request, **kwargs):
@@ -151,15 +151,6 @@ class PortalOIDCBackend(OIDCAuthenticationBackend):
         except ValidationError as exc:
             raise Refused(REFUSED_CREATE_FAILED, claims) from exc
         return user
-
-    def get_user(self, user_id):
-        """Like the session backend: the organisation comes with the user, disabled accounts are out."""
-        User = get_user_model()
-        try:
-            user = User._default_manager.select_related("organisation").get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
 
     def _refuse(self, request, code: str, claims: dict) -> None:
         with transaction.atomic():
