@@ -993,6 +993,31 @@ def _delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _table_rows(records: Iterable[tuple[int, Sequence[Any]]], *, max_rows: int,
+                blank_slack: int | None = None) -> Iterator[TableRow]:
+    """Rows of (line, cells) records as header -> cell: the first non-blank record names the
+    columns; blank records are skipped (past `blank_slack` in a row, the table has ended)."""
+    headers: list[str] | None = None
+    count = blanks = 0
+    for line, record in records:
+        if all(is_blank(cell) for cell in record):
+            blanks += 1
+            if blank_slack is not None and blanks > blank_slack:
+                break
+            continue
+        blanks = 0
+        if headers is None:
+            headers = [clean_text(h) or f"column_{i}" for i, h in enumerate(record, start=1)]
+            continue
+        count += 1
+        if count > max_rows:
+            raise IngestRefused(ErrorCode.TOO_MANY_ROWS, _("The table has more than %(max)d rows.")
+                                % {"max": max_rows})
+        row = TableRow((h, record[i] if i < len(record) else None) for i, h in enumerate(headers))
+        row.line = line
+        yield row
+
+
 def read_csv(fileobj: IO[bytes] | bytes, *, max_bytes: int, max_rows: int = MAX_TABLE_ROWS) -> Iterator[TableRow]:
     """The rows of a CSV table (";" or "," separated, UTF-8 with or without BOM, else Windows-1258)."""
     data = _read_all(fileobj, max_bytes)
@@ -1010,21 +1035,8 @@ def read_csv(fileobj: IO[bytes] | bytes, *, max_bytes: int, max_rows: int = MAX_
     first = next((ln for ln in text.splitlines() if ln.strip()), "")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first))
     try:
-        headers: list[str] | None = None
-        count = 0
-        for record in reader:
-            if all(is_blank(cell) for cell in record):
-                continue
-            if headers is None:
-                headers = [clean_text(h) or f"column_{i}" for i, h in enumerate(record, start=1)]
-                continue
-            count += 1
-            if count > max_rows:
-                raise IngestRefused(ErrorCode.TOO_MANY_ROWS, _("The table has more than %(max)d rows.")
-                                    % {"max": max_rows})
-            row = TableRow((h, record[i] if i < len(record) else None) for i, h in enumerate(headers))
-            row.line = reader.line_num
-            yield row
+        # line_num after each record: a quoted cell may span lines.
+        yield from _table_rows(((reader.line_num, record) for record in reader), max_rows=max_rows)
     except csv.Error as exc:
         raise IngestRefused(ErrorCode.FORMAT, _("The CSV file cannot be read: %(error)s") % {"error": exc}) from None
 
@@ -1055,24 +1067,7 @@ def read_xlsx(fileobj: IO[bytes] | bytes, *, max_bytes: int, max_rows: int = MAX
             if sheet is not None and sheet not in book.sheetnames:
                 raise IngestRefused(ErrorCode.FORMAT, _("The workbook has no sheet “%(sheet)s”.") % {"sheet": sheet})
             worksheet = book[sheet] if sheet is not None else book.worksheets[0]
-            headers: list[str] | None = None
-            count = blanks = 0
-            for number, record in enumerate(worksheet.iter_rows(values_only=True), start=1):
-                if all(is_blank(cell) for cell in record):
-                    blanks += 1
-                    if blanks > BLANK_ROW_SLACK:
-                        break
-                    continue
-                blanks = 0
-                if headers is None:
-                    headers = [clean_text(h) or f"column_{i}" for i, h in enumerate(record, start=1)]
-                    continue
-                count += 1
-                if count > max_rows:
-                    raise IngestRefused(ErrorCode.TOO_MANY_ROWS, _("The table has more than %(max)d rows.")
-                                        % {"max": max_rows})
-                row = TableRow((h, record[i] if i < len(record) else None) for i, h in enumerate(headers))
-                row.line = number
-                yield row
+            yield from _table_rows(enumerate(worksheet.iter_rows(values_only=True), start=1), max_rows=max_rows,
+                                   blank_slack=BLANK_ROW_SLACK)
         finally:
             book.close()
