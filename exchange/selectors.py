@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from exchange.schema import COLLECTIONS, Collection
 from geoportal.accounts.choices import Role
 from geoportal.scopes import Capability, scope_for
+from layers.querysets import PermitQuerySet
 
 LOCAL_TZ = "Asia/Ho_Chi_Minh"  # settings.TIME_ZONE; a monitoring day is a Vietnamese calendar day (UTC+7)
 
@@ -90,13 +91,6 @@ def _station_scope(user):
 ORG_JOIN = "LEFT JOIN organisations_organisation {a} ON {a}.id = t.{col}"
 UNIT_JOIN = "LEFT JOIN organisations_administrativeunit u ON u.id = t.admin_unit_id"
 APPROVED = "'approved'"
-
-
-def _expiry_sql() -> str:
-    # Same rule as layers.querysets.PermitQuerySet.with_expiry: the written date, else
-    # signing date + term years - 1 day.
-    return ("COALESCE(t.expires_on, (t.signed_on + make_interval(years => t.term_years::int) "
-            "- interval '1 day')::date)")
 
 
 SOURCES: dict[str, Source] = {s.key: s for s in (
@@ -180,7 +174,7 @@ SOURCES: dict[str, Source] = {s.key: s for s in (
             "symbol": Column("t.symbol", "string"),
             "kind": Column("t.kind", "string"),
             "signed_on": Column("t.signed_on", "date"),
-            "expires_on": Column(_expiry_sql(), "date"),
+            "expires_on": Column(PermitQuerySet.expiry_sql("t"), "date"),
             "term_years": Column("t.term_years", "integer"),
             "issuer": Column("iss.name_vi", "string", ("iss",)),
             "signer": Column("t.signer", "string"),

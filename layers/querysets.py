@@ -163,6 +163,13 @@ class PermitQuerySet(RecordQuerySet):
             default=Concat(F("superseded_by__number"), Value("/"), F("superseded_by__symbol")),
         ))
 
+    @staticmethod
+    def expiry_sql(alias: str) -> str:
+        """with_expiry's rule as SQL text over the permit row `alias`, for hand-written queries
+        (exchange.selectors, workspace.compiled)."""
+        return (f"COALESCE({alias}.expires_on, ({alias}.signed_on + make_interval(years => {alias}.term_years::int) "
+                "- interval '1 day')::date)")
+
     def with_expiry(self) -> "PermitQuerySet":
         """Annotate `expiry`, computed in SQL by the same rule as layers.domain.permits:
         the written expiry date, else signing date + term years - 1 day."""

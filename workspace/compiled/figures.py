@@ -28,6 +28,7 @@ from django.utils import translation
 from geoportal.catalogues.models import CatalogueEntry
 from layers.choices import ApprovalStatus, FacilityStatus, PermitClass, ZoneKind
 from layers.models import Facility, IndustrialZone, Inspection, Permit, Remedy
+from layers.querysets import PermitQuerySet
 from monitoring.choices import StationKind
 from monitoring.domain.tables import load_aqi_table
 from monitoring.domain.windows import DEFAULT_MIN_COVERAGE, LOCAL_TZ, WINDOWS, required_count
@@ -212,8 +213,7 @@ def permits(ctx: Context) -> Block:
         "Giấy phép môi trường (đã phê duyệt) trong phạm vi báo cáo: cấp trong năm (ngày ký trong năm); còn hiệu "
         "lực ngày 31/12 (đã ký, chưa hết hạn, chưa bị thu hồi, chưa được thay thế); hết hạn trong năm (ngày hết "
         "hạn trong năm, không bị thu hồi hay thay thế trước đó); bị thu hồi trong năm.",
-        f"WITH p AS (SELECT p.id, p.signed_on, p.revoked_on, COALESCE(p.expires_on, (p.signed_on + "
-        f"make_interval(years => p.term_years) - interval '1 day')::date) AS expiry FROM {_P} p "
+        f"WITH p AS (SELECT p.id, p.signed_on, p.revoked_on, {PermitQuerySet.expiry_sql('p')} AS expiry FROM {_P} p "
         f"WHERE p.id IN ({ids}) AND p.approval_status = %s) "
         "SELECT COUNT(*) FILTER (WHERE p.signed_on BETWEEN %s AND %s) AS granted, "
         "COUNT(*) FILTER (WHERE p.signed_on <= %s AND p.expiry >= %s AND (p.revoked_on IS NULL OR p.revoked_on > %s) "
